@@ -1,0 +1,191 @@
+package io.attribution.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Apicurio Registry server with in-memory storage, run as a child process of this JVM on 127.0.0.1.
+ *
+ * <p>The child is stopped by {@link #close()} or, failing that, when this JVM shuts down.
+ */
+public final class EmbeddedSchemaRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
+    private static final Logger CHILD_LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class.getName() + ".child");
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Process process;
+    private final ChildProcessOutput output;
+    private final Thread shutdownHook = new Thread(this::close, "embedded-schema-registry-shutdown");
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile int port;
+
+    private EmbeddedSchemaRegistry(Process process) {
+        this.process = process;
+        this.output = ChildProcessOutput.drain(process.getInputStream(), "embedded-schema-registry-output", CHILD_LOG);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts the registry and returns once it reports ready; fails after 60 s. */
+    public static EmbeddedSchemaRegistry start() {
+        Path runnerJar = RegistryRunnerJar.locate();
+        long startedAt = System.nanoTime();
+        Process process;
+        try {
+            process = new ProcessBuilder(command(runnerJar))
+                    .directory(runnerJar.getParent().toFile())
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start Apicurio Registry from " + runnerJar, e);
+        }
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(process);
+        try {
+            registry.awaitReady(startedAt + STARTUP_TIMEOUT.toNanos());
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        LOG.info("Embedded schema registry ready at {} in {} ms (pid {})", registry.registryUrl(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), process.pid());
+        return registry;
+    }
+
+    private static List<String> command(Path runnerJar) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // A development registry serves few requests: C1 only and the serial collector start it about 2 s sooner
+        // on two cores and keep it small. Port 0 lets Quarkus pick a free port itself and report it, so there is
+        // no race for it; it reports the port at INFO, so the child's log level stays at its default.
+        return List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=0",
+                "-jar", runnerJar.toString());
+    }
+
+    private void awaitReady(long deadlineNanos) {
+        try {
+            port = output.listeningPort().get(remainingNanos(deadlineNanos), TimeUnit.NANOSECONDS);
+            awaitHealthy(deadlineNanos);
+        } catch (ExecutionException e) {
+            throw failure("exited before it was listening (exit code " + exitCode() + ")", e.getCause());
+        } catch (TimeoutException e) {
+            throw failure("did not start within " + STARTUP_TIMEOUT.toSeconds() + " s", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("start was interrupted", e);
+        }
+    }
+
+    private void awaitHealthy(long deadlineNanos) throws InterruptedException, TimeoutException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        while (true) {
+            if (!process.isAlive()) {
+                throw failure("exited before it was ready (exit code " + exitCode() + ")", null);
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYetServing) {
+                // Retried until the deadline; the child's own output explains a failure better than this would.
+            }
+            if (remainingNanos(deadlineNanos) == 0) {
+                throw new TimeoutException();
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static long remainingNanos(long deadlineNanos) {
+        return Math.max(0, deadlineNanos - System.nanoTime());
+    }
+
+    private String exitCode() {
+        try {
+            // Its output can end a moment before the process itself does.
+            if (process.waitFor(1, TimeUnit.SECONDS)) {
+                return String.valueOf(process.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "none, still running";
+    }
+
+    private IllegalStateException failure(String what, Throwable cause) {
+        return new IllegalStateException("Apicurio Registry (pid " + process.pid() + ") " + what
+                + ". Its last output:" + System.lineSeparator() + output.tail(), cause);
+    }
+
+    private String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The Apicurio native API, as the Apicurio serdes' {@code apicurio.registry.url} expects it. */
+    public String registryUrl() {
+        return baseUrl() + "/apis/registry/v2";
+    }
+
+    /** The Confluent Schema Registry compatible API. */
+    public String confluentCompatUrl() {
+        return baseUrl() + "/apis/ccompat/v7";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    /** Asks the registry to stop, kills it if it has not stopped after 10 s, and waits until it is gone. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopProcess();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shutdownInProgress) {
+            // close() is running in the hook itself, or the JVM is already past the point of removing hooks.
+        }
+    }
+
+    private void stopProcess() {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Apicurio Registry (pid {}) ignored SIGTERM for {} s, killing it", process.pid(),
+                        STOP_TIMEOUT.toSeconds());
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.attribution.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.util.MultiMap;
+import org.eclipse.jetty.util.UrlEncoded;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the parameters of a postback body: a form or a flat JSON object. */
+final class BodyParameters {
+
+    /** Amounts must keep every digit the advertiser sent: no trip through double. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private BodyParameters() {
+    }
+
+    static Map<String, List<String>> parse(String contentType, byte[] body) throws UnsupportedBodyException {
+        if (body.length == 0) {
+            return Map.of();
+        }
+        String mimeType = contentType == null ? "" : MimeTypes.getContentTypeWithoutCharset(contentType).trim();
+        return switch (mimeType.toLowerCase()) {
+            case "application/x-www-form-urlencoded" -> form(new String(body, StandardCharsets.UTF_8));
+            case "application/json" -> json(body);
+            default -> throw new UnsupportedBodyException(415,
+                    "body must be application/x-www-form-urlencoded or application/json, was '" + contentType + "'");
+        };
+    }
+
+    /** Query strings and form bodies share one syntax. */
+    static Map<String, List<String>> form(String encoded) throws UnsupportedBodyException {
+        if (encoded == null || encoded.isEmpty()) {
+            return Map.of();
+        }
+        MultiMap<String> decoded = new MultiMap<>();
+        try {
+            UrlEncoded.decodeUtf8To(encoded, decoded);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UnsupportedBodyException(400, "parameters are not valid URL encoding: " + e.getMessage());
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        decoded.forEach((name, values) -> params.put(name, List.copyOf(values)));
+        return params;
+    }
+
+    private static Map<String, List<String>> json(byte[] body) throws UnsupportedBodyException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new UnsupportedBodyException(400, "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new UnsupportedBodyException(400, "body could not be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new UnsupportedBodyException(400, "JSON body must be an object of parameters");
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        root.fields().forEachRemaining(field -> {
+            List<String> values = new ArrayList<>();
+            if (field.getValue().isArray()) {
+                field.getValue().forEach(item -> addScalar(values, item));
+            } else {
+                addScalar(values, field.getValue());
+            }
+            params.put(field.getKey(), List.copyOf(values));
+        });
+        return params;
+    }
+
+    /** Numbers keep their written digits; objects are kept whole as JSON text; null is absent. */
+    private static void addScalar(List<String> values, JsonNode node) {
+        if (node.isNull()) {
+            return;
+        }
+        if (node.isNumber()) {
+            values.add(node.decimalValue().toPlainString());
+        } else if (node.isValueNode()) {
+            values.add(node.asText());
+        } else {
+            values.add(node.toString());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.attribution.ingest;
+
+import io.attribution.schemas.RecordSerdes;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The ingest edge: Jetty with the postback servlet and health endpoints, built apart from any
+ * {@code main} so tests run it on port 0. Closing drains in-flight postbacks, then flushes the producer.
+ */
+public final class IngestServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final PostbackPublisher publisher;
+    private final KafkaReadiness readiness;
+
+    private IngestServer(IngestConfig config, String bootstrapServers, RecordSerdes serdes) {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("ingest");
+        this.server = new Server(threads);
+        this.connector = new ServerConnector(server);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+
+        this.publisher = new PostbackPublisher(bootstrapServers, serdes, config.produceTimeout());
+        this.readiness = new KafkaReadiness(bootstrapServers);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        // The servlet's own deadline is a backstop over the producer's delivery timeout.
+        Duration answerTimeout = config.produceTimeout().plus(Duration.ofSeconds(1));
+        ServletHolder postbacks = new ServletHolder("postback",
+                new PostbackServlet(publisher, threads, answerTimeout, config.retryAfter()));
+        postbacks.setAsyncSupported(true);
+        context.addServlet(postbacks, "/postback");
+        context.addServlet(new ServletHolder("healthz", HealthServlet.liveness()), "/healthz");
+        context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness)), "/readyz");
+        context.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorHandler());
+
+        SizeLimitHandler sizeLimit = new SizeLimitHandler(config.maxBodyBytes(), -1);
+        sizeLimit.setHandler(context);
+        server.setHandler(new GracefulHandler(sizeLimit));
+        server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+    }
+
+    /** Starts serving; returns once the port is bound. */
+    public static IngestServer start(IngestConfig config, String bootstrapServers, RecordSerdes serdes) throws Exception {
+        IngestServer ingest = new IngestServer(config, bootstrapServers, serdes);
+        try {
+            ingest.server.start();
+        } catch (Exception e) {
+            ingest.close();
+            throw e;
+        }
+        LOG.info("Ingest listening on {}", ingest.uri());
+        return ingest;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** e.g. {@code http://127.0.0.1:8080/} */
+    public URI uri() {
+        return URI.create("http://" + connector.getHost() + ":" + port() + "/");
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Ingest server did not stop cleanly", e);
+        } finally {
+            publisher.close();
+            readiness.close();
+        }
+    }
+}

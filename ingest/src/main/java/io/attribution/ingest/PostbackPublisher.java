@@ -1,0 +1,71 @@
+package io.attribution.ingest;
+
+import io.attribution.avro.RawPostback;
+import io.attribution.schemas.RecordSerdes;
+import io.attribution.schemas.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Writes postbacks to {@code postbacks.raw} and completes only once the broker has them
+ * (acks=all, idempotent), or fails within the produce timeout. Nothing here answers a client.
+ */
+public final class PostbackPublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, RawPostback> producer;
+
+    public PostbackPublisher(String bootstrapServers, RecordSerdes serdes, Duration produceTimeout) {
+        this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, produceTimeout),
+                new StringSerializer(), serdes.valueSerializer(Topics.POSTBACKS_RAW));
+    }
+
+    static Map<String, Object> producerConfig(String bootstrapServers, Duration produceTimeout) {
+        long timeout = produceTimeout.toMillis();
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "postback-ingest");
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // Small batches under load without making a lone postback wait noticeably.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        // The answer must come within the produce timeout: the record is either acknowledged or
+        // expired by then, and a full buffer or missing metadata blocks send() for at most half of it.
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (timeout - 1000));
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout / 2);
+        return config;
+    }
+
+    /** Completes with the record's offset once acknowledged; exceptionally on any failure. */
+    public CompletableFuture<RecordMetadata> publish(RawPostback postback) {
+        CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), postback.getClickId(), postback),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            acknowledged.completeExceptionally(error);
+                        } else {
+                            acknowledged.complete(metadata);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            // Serialization (registry unreachable) and metadata timeouts are thrown, not called back.
+            acknowledged.completeExceptionally(e);
+        }
+        return acknowledged;
+    }
+
+    /** Sends what is buffered and waits for it: in-flight postbacks still get their answer. */
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,212 @@
+package io.attribution.postback;
+
+import io.attribution.avro.ConversionStatus;
+import io.attribution.avro.RawPostback;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The meaning of a postback's parameters: Trackier names, with the HasOffers and Everflow aliases
+ * advertisers already use. Ingest validates with it before writing; the topology reads the same
+ * record with it, so both sides agree on every value.
+ *
+ * <p>A parameter may come from the query string and the body, under its name or an alias; all
+ * non-empty values must agree, otherwise the postback is ambiguous and rejected as malformed.
+ */
+public final class PostbackParameters {
+
+    public static final String CLICK_ID = "click_id";
+    public static final String GOAL_VALUE = "goal_value";
+    public static final String GOAL_ID = "goal_id";
+    public static final String SALE_AMOUNT = "sale_amount";
+    public static final String REVENUE = "revenue";
+    public static final String CURRENCY = "currency";
+    public static final String TXN_ID = "txn_id";
+    public static final String STATUS = "status";
+    public static final String SECURITY_TOKEN = "security_token";
+
+    /** Canonical name first, then its aliases (HasOffers: transaction_id, adv_sub, amount; Everflow: order_id, event_id). */
+    private static final Map<String, List<String>> NAMES = Map.of(
+            CLICK_ID, List.of(CLICK_ID, "clickid", "transaction_id"),
+            GOAL_VALUE, List.of(GOAL_VALUE, "goal", "goal_name"),
+            GOAL_ID, List.of(GOAL_ID, "event_id"),
+            SALE_AMOUNT, List.of(SALE_AMOUNT, "amount"),
+            REVENUE, List.of(REVENUE),
+            CURRENCY, List.of(CURRENCY),
+            TXN_ID, List.of(TXN_ID, "order_id", "adv_sub"),
+            STATUS, List.of(STATUS),
+            SECURITY_TOKEN, List.of(SECURITY_TOKEN, "token"));
+
+    /** Ids are keys and log entries: long enough for any tracker, short enough to keep state small. */
+    public static final int MAX_ID_LENGTH = 256;
+    /** Money is carried as decimal(18, 6). */
+    private static final int MONEY_SCALE = 6;
+    private static final BigDecimal MAX_AMOUNT = new BigDecimal("999999999999");
+    /** An advertiser that forgot to fill a macro sends it literally: {sale_amount}, [amount], %amount%. */
+    private static final Pattern UNFILLED_MACRO = Pattern.compile("^(\\{[^}]*}|\\[[^]]*]|%[^%]+%|\\$\\{[^}]*})$");
+
+    private final Map<String, List<String>> query;
+    private final Map<String, List<String>> body;
+
+    private PostbackParameters(Map<String, List<String>> query, Map<String, List<String>> body) {
+        this.query = query;
+        this.body = body;
+    }
+
+    public static PostbackParameters of(Map<String, List<String>> query, Map<String, List<String>> body) {
+        return new PostbackParameters(query, body);
+    }
+
+    public static PostbackParameters of(RawPostback postback) {
+        return new PostbackParameters(postback.getQueryParams(), postback.getBodyParams());
+    }
+
+    /** Checks every parameter this class knows; throws on the first problem. */
+    public PostbackParameters validate() {
+        clickId();
+        goalValue();
+        goalId();
+        saleAmount();
+        revenue();
+        currency();
+        txnId();
+        status();
+        return this;
+    }
+
+    public String clickId() {
+        return id(CLICK_ID).orElseThrow(() -> InvalidParameterException.missing(CLICK_ID));
+    }
+
+    public Optional<String> goalValue() {
+        return id(GOAL_VALUE);
+    }
+
+    public Optional<String> goalId() {
+        return id(GOAL_ID);
+    }
+
+    public Optional<String> txnId() {
+        return id(TXN_ID);
+    }
+
+    public Optional<String> securityToken() {
+        return single(SECURITY_TOKEN);
+    }
+
+    public Optional<BigDecimal> saleAmount() {
+        return amount(SALE_AMOUNT);
+    }
+
+    public Optional<BigDecimal> revenue() {
+        return amount(REVENUE);
+    }
+
+    /** An ISO 4217 code, upper case. */
+    public Optional<String> currency() {
+        return single(CURRENCY).map(code -> {
+            String upper = code.toUpperCase(Locale.ROOT);
+            try {
+                Currency.getInstance(upper);
+                return upper;
+            } catch (IllegalArgumentException e) {
+                throw InvalidParameterException.malformed(CURRENCY, "currency '" + code + "' is not an ISO 4217 code");
+            }
+        });
+    }
+
+    public Optional<ConversionStatus> status() {
+        return single(STATUS).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
+            case "approved", "approve", "1" -> ConversionStatus.APPROVED;
+            case "pending" -> ConversionStatus.PENDING;
+            case "rejected", "reject", "declined" -> ConversionStatus.REJECTED;
+            case "cancelled", "canceled", "cancel" -> ConversionStatus.CANCELLED;
+            default -> throw InvalidParameterException.malformed(STATUS,
+                    "status '" + value + "' is not one of approved, pending, rejected, cancelled");
+        });
+    }
+
+    /**
+     * Every parameter with one value each (the first non-empty one, query before body), under the
+     * name the advertiser used: what a conversion carries for data consumers (coupon, sku, subs...).
+     */
+    public Map<String, String> flatten() {
+        Map<String, String> flat = new LinkedHashMap<>();
+        for (Map<String, List<String>> source : List.of(query, body)) {
+            source.forEach((name, values) -> values.stream()
+                    .filter(v -> !v.isEmpty())
+                    .findFirst()
+                    .ifPresent(v -> flat.putIfAbsent(name, v)));
+        }
+        return flat;
+    }
+
+    private Optional<String> id(String name) {
+        Optional<String> value = single(name);
+        value.ifPresent(v -> {
+            if (v.length() > MAX_ID_LENGTH) {
+                throw InvalidParameterException.malformed(name, name + " is longer than " + MAX_ID_LENGTH + " characters");
+            }
+            if (v.chars().anyMatch(Character::isISOControl)) {
+                throw InvalidParameterException.malformed(name, name + " contains control characters");
+            }
+        });
+        return value;
+    }
+
+    private Optional<BigDecimal> amount(String name) {
+        return single(name).map(text -> {
+            BigDecimal amount;
+            try {
+                amount = new BigDecimal(text.trim());
+            } catch (NumberFormatException e) {
+                throw InvalidParameterException.malformed(name, name + " '" + text + "' is not a decimal number");
+            }
+            if (amount.signum() < 0) {
+                throw InvalidParameterException.malformed(name, name + " must not be negative");
+            }
+            if (amount.compareTo(MAX_AMOUNT) > 0) {
+                throw InvalidParameterException.malformed(name, name + " is larger than " + MAX_AMOUNT.toPlainString());
+            }
+            if (amount.stripTrailingZeros().scale() > MONEY_SCALE) {
+                throw InvalidParameterException.malformed(name, name + " has more than " + MONEY_SCALE + " decimal places");
+            }
+            return amount;
+        });
+    }
+
+    /** The one value of a parameter across its aliases and both sources; empty values count as absent. */
+    private Optional<String> single(String canonical) {
+        Set<String> values = new LinkedHashSet<>();
+        for (String name : NAMES.get(canonical)) {
+            for (Map<String, List<String>> source : List.of(query, body)) {
+                for (String value : source.getOrDefault(name, List.of())) {
+                    if (!value.isBlank()) {
+                        values.add(value.strip());
+                    }
+                }
+            }
+        }
+        if (values.size() > 1) {
+            throw InvalidParameterException.malformed(canonical,
+                    canonical + " has conflicting values " + new ArrayList<>(values));
+        }
+        return values.stream().findFirst().map(value -> {
+            if (UNFILLED_MACRO.matcher(value).matches()) {
+                throw InvalidParameterException.malformed(canonical,
+                        canonical + " '" + value + "' looks like a macro the advertiser did not fill in");
+            }
+            return value;
+        });
+    }
+}

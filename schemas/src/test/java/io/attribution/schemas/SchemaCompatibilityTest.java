@@ -1,0 +1,69 @@
+package io.attribution.schemas;
+
+import io.attribution.avro.Campaign;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Fails the build when a schema change would break consumers of data already written. */
+class SchemaCompatibilityTest {
+
+    private static final String BASELINE = "/schemas-baseline/0.1.0/";
+    /** Named types before the records that use them. */
+    private static final List<String> FILES = List.of(
+            "ActivityStatus", "PayoutType", "MultiConversionMode", "ConversionStatus", "RejectionReason",
+            "Goal", "RawPostback", "Click", "Campaign", "AttributedConversion", "RejectedPostback");
+
+    static List<Topic<?>> topics() {
+        return Topics.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("topics")
+    void currentSchemaReadsDataWrittenWithTheBaseline(Topic<?> topic) throws Exception {
+        Schema current = (Schema) topic.valueType().getField("SCHEMA$").get(null);
+        Schema previous = baseline().get(current.getFullName());
+
+        assertThat(previous).as("baseline schema of %s", current.getFullName()).isNotNull();
+        assertThat(compatibility(current, previous).getType())
+                .as(compatibility(current, previous).getDescription())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    @Test
+    void aNewFieldWithoutDefaultIsCaught() {
+        Schema previous = baseline().get(Campaign.getClassSchema().getFullName());
+        String withRequiredField = previous.toString().replaceFirst(
+                "\"fields\":\\[", "\"fields\":[{\"name\":\"owner\",\"type\":\"string\"},");
+        Schema changed = new Schema.Parser().parse(withRequiredField);
+
+        assertThat(compatibility(changed, previous).getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+    }
+
+    private static SchemaCompatibility.SchemaPairCompatibility compatibility(Schema reader, Schema writer) {
+        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+    }
+
+    private static Map<String, Schema> baseline() {
+        Schema.Parser parser = new Schema.Parser();
+        return FILES.stream().map(name -> {
+            try (InputStream in = SchemaCompatibilityTest.class.getResourceAsStream(BASELINE + name + ".avsc")) {
+                return parser.parse(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).collect(Collectors.toMap(Schema::getFullName, schema -> schema));
+    }
+}

@@ -1,0 +1,44 @@
+package io.attribution.topology;
+
+import io.attribution.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/** The topology's Kafka Streams settings; the safe ones are fixed here, in one place. */
+public final class StreamsSettings {
+
+    public static final String DEFAULT_APPLICATION_ID = "postback-attribution";
+
+    private StreamsSettings() {
+    }
+
+    /**
+     * @param overrides any further Kafka Streams setting (threads, standby replicas, ...); the
+     *                  guarantees below cannot be overridden
+     */
+    public static Properties of(String applicationId, String bootstrapServers, Path stateDir,
+                                Map<String, String> overrides) {
+        Properties props = new Properties();
+        props.putAll(overrides);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // A replayed or resent record must never yield a second conversion.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Store and topic names are the upgrade contract: refuse to start with a generated one.
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // A record that cannot be read or processed goes to the dead-letter topic; the app keeps running.
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return props;
+    }
+}

@@ -1,0 +1,302 @@
+package io.attribution.topology;
+
+import io.attribution.avro.ActivityStatus;
+import io.attribution.avro.AttributedConversion;
+import io.attribution.avro.Campaign;
+import io.attribution.avro.Click;
+import io.attribution.avro.ConversionStatus;
+import io.attribution.avro.Goal;
+import io.attribution.avro.RawPostback;
+import io.attribution.avro.RejectedPostback;
+import io.attribution.avro.RejectionReason;
+import io.attribution.schemas.Topics;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static io.attribution.topology.Fixtures.NOW;
+import static io.attribution.topology.Fixtures.campaign;
+import static io.attribution.topology.Fixtures.click;
+import static io.attribution.topology.Fixtures.fixedGoal;
+import static io.attribution.topology.Fixtures.percentGoal;
+import static io.attribution.topology.Fixtures.postback;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AttributionTopologyTest {
+
+    private static final Goal INSTALL = fixedGoal("g-install", "install", "1.50", "2.00");
+    private static final Goal PURCHASE = percentGoal("g-purchase", "purchase", "7.5", "12");
+
+    private final BinaryAvroSerdes serdes = new BinaryAvroSerdes();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Campaign> campaigns;
+    private TestInputTopic<String, Click> clicks;
+    private TestInputTopic<String, RawPostback> postbacks;
+    private TestOutputTopic<String, AttributedConversion> attributed;
+    private TestOutputTopic<String, RejectedPostback> rejected;
+
+    @BeforeEach
+    void start(@TempDir Path stateDir) {
+        Properties props = StreamsSettings.of("attribution-test", "unused:9092", stateDir, Map.of());
+        driver = new TopologyTestDriver(AttributionTopology.build(serdes, props), props, NOW);
+        campaigns = driver.createInputTopic(Topics.CAMPAIGNS.name(), new StringSerializer(),
+                serdes.valueSerializer(Topics.CAMPAIGNS));
+        clicks = driver.createInputTopic(Topics.CLICKS.name(), new StringSerializer(),
+                serdes.valueSerializer(Topics.CLICKS));
+        postbacks = driver.createInputTopic(Topics.POSTBACKS_RAW.name(), new StringSerializer(),
+                serdes.valueSerializer(Topics.POSTBACKS_RAW));
+        attributed = driver.createOutputTopic(Topics.CONVERSIONS_ATTRIBUTED.name(), new StringDeserializer(),
+                serdes.valueDeserializer(Topics.CONVERSIONS_ATTRIBUTED));
+        rejected = driver.createOutputTopic(Topics.CONVERSIONS_REJECTED.name(), new StringDeserializer(),
+                serdes.valueDeserializer(Topics.CONVERSIONS_REJECTED));
+
+        givenCampaign(campaign("camp-1", INSTALL, PURCHASE).setDefaultGoalId("g-install").build());
+        givenClick(click("click-1", "camp-1", NOW.minus(Duration.ofHours(1))));
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void fixedPayoutGoalByValueIsAttributed() {
+        send(postback("click-1", NOW, "goal_value", "install", "txn_id", "order-1", "coupon", "SAVE10"));
+
+        TestRecord<String, AttributedConversion> record = attributed.readRecord();
+        AttributedConversion conversion = record.value();
+        assertThat(record.key()).isEqualTo("click-1");
+        assertThat(conversion.getCampaignId()).isEqualTo("camp-1");
+        assertThat(conversion.getAdvertiserId()).isEqualTo("adv-1");
+        assertThat(conversion.getAffiliateId()).isEqualTo("aff-7");
+        assertThat(conversion.getGoalId()).isEqualTo("g-install");
+        assertThat(conversion.getTxnId()).isEqualTo("order-1");
+        assertThat(conversion.getStatus()).isEqualTo(ConversionStatus.APPROVED);
+        assertThat(conversion.getPayout()).isEqualByComparingTo("1.50");
+        assertThat(conversion.getRevenue()).isEqualByComparingTo("2.00");
+        assertThat(conversion.getCurrency()).isEqualTo("USD");
+        assertThat(conversion.getSubs()).containsEntry("sub1", "banner-a");
+        assertThat(conversion.getParams()).containsEntry("coupon", "SAVE10");
+        assertThat(conversion.getConvertedAt()).isEqualTo(NOW);
+        assertThat(rejected.isEmpty()).isTrue();
+    }
+
+    @Test
+    void percentPayoutIsAShareOfSaleAmountRoundedToTheCent() {
+        send(postback("click-1", NOW, "goal_value", "purchase", "sale_amount", "19.99"));
+
+        AttributedConversion conversion = attributed.readValue();
+        // 7.5% of 19.99 = 1.49925 -> 1.50; 12% of 19.99 = 2.3988 -> 2.40
+        assertThat(conversion.getPayout()).isEqualByComparingTo("1.50");
+        assertThat(conversion.getRevenue()).isEqualByComparingTo("2.40");
+        assertThat(conversion.getSaleAmount()).isEqualByComparingTo("19.99");
+    }
+
+    @Test
+    void percentPayoutRoundsToTheMinorUnitOfTheGoalCurrency() {
+        Goal yen = Goal.newBuilder(PURCHASE).setGoalId("g-yen").setValue("yen").setCurrency("JPY").build();
+        givenCampaign(campaign("camp-1", yen).build());
+
+        send(postback("click-1", NOW, "goal_value", "yen", "sale_amount", "1999"));
+
+        AttributedConversion conversion = attributed.readValue();
+        assertThat(conversion.getCurrency()).isEqualTo("JPY");
+        assertThat(conversion.getPayout()).isEqualByComparingTo("150"); // 149.925
+    }
+
+    @Test
+    void dynamicRevenueOverridesTheConfiguredRevenue() {
+        Goal dynamic = Goal.newBuilder(INSTALL).setDynamicRevenue(true).build();
+        givenCampaign(campaign("camp-1", dynamic).build());
+
+        send(postback("click-1", NOW, "goal_id", "g-install", "revenue", "3.333"));
+
+        AttributedConversion conversion = attributed.readValue();
+        assertThat(conversion.getRevenue()).isEqualByComparingTo("3.33");
+        assertThat(conversion.getPayout()).isEqualByComparingTo("1.50");
+    }
+
+    @Test
+    void revenueParameterIsIgnoredWhenTheGoalDoesNotAllowIt() {
+        send(postback("click-1", NOW, "goal_id", "g-install", "revenue", "99"));
+
+        assertThat(attributed.readValue().getRevenue()).isEqualByComparingTo("2.00");
+    }
+
+    @Test
+    void goalIdWinsOverGoalValue() {
+        send(postback("click-1", NOW, "goal_id", "g-purchase", "goal_value", "install", "sale_amount", "10"));
+
+        assertThat(attributed.readValue().getGoalId()).isEqualTo("g-purchase");
+    }
+
+    @Test
+    void noGoalGivenUsesTheDefaultGoal() {
+        send(postback("click-1", NOW));
+
+        assertThat(attributed.readValue().getGoalId()).isEqualTo("g-install");
+    }
+
+    @Test
+    void statusParameterSetsTheConversionStatus() {
+        send(postback("click-1", NOW, "status", "pending"));
+
+        assertThat(attributed.readValue().getStatus()).isEqualTo(ConversionStatus.PENDING);
+    }
+
+    @Test
+    void unknownClickIsRejectedWithTheWholePostback() {
+        RawPostback postback = postback("nobody", NOW, "goal_value", "install", "my_param", "kept");
+        send(postback);
+
+        RejectedPostback rejection = rejected.readValue();
+        assertThat(rejection.getReason()).isEqualTo(RejectionReason.UNKNOWN_CLICK);
+        assertThat(rejection.getRequestId()).isEqualTo(postback.getRequestId());
+        assertThat(rejection.getPostback()).isEqualTo(postback);
+        assertThat(attributed.isEmpty()).isTrue();
+    }
+
+    @Test
+    void clickOfUnknownCampaignIsRejected() {
+        givenClick(click("click-2", "camp-unknown", NOW));
+
+        send(postback("click-2", NOW));
+
+        assertThat(rejectionReason()).isEqualTo(RejectionReason.UNKNOWN_CAMPAIGN);
+    }
+
+    @Test
+    void deletedCampaignIsUnknown() {
+        campaigns.pipeInput("camp-1", null);
+
+        send(postback("click-1", NOW));
+
+        assertThat(rejectionReason()).isEqualTo(RejectionReason.UNKNOWN_CAMPAIGN);
+    }
+
+    @Test
+    void pausedCampaignIsRejected() {
+        givenCampaign(campaign("camp-1", INSTALL).setStatus(ActivityStatus.PAUSED).build());
+
+        send(postback("click-1", NOW, "goal_value", "install"));
+
+        assertThat(rejectionReason()).isEqualTo(RejectionReason.CAMPAIGN_PAUSED);
+    }
+
+    @Test
+    void unknownGoalIsRejected() {
+        send(postback("click-1", NOW, "goal_value", "subscribe"));
+
+        RejectedPostback rejection = rejected.readValue();
+        assertThat(rejection.getReason()).isEqualTo(RejectionReason.UNKNOWN_GOAL);
+        assertThat(rejection.getDetail()).contains("subscribe");
+        assertThat(rejection.getCampaignId()).isEqualTo("camp-1");
+    }
+
+    @Test
+    void noGoalAndNoDefaultGoalIsUnknownGoal() {
+        givenCampaign(campaign("camp-1", INSTALL).build());
+
+        send(postback("click-1", NOW));
+
+        assertThat(rejectionReason()).isEqualTo(RejectionReason.UNKNOWN_GOAL);
+    }
+
+    @Test
+    void pausedGoalIsRejected() {
+        givenCampaign(campaign("camp-1", Goal.newBuilder(INSTALL).setStatus(ActivityStatus.PAUSED).build()).build());
+
+        send(postback("click-1", NOW, "goal_value", "install"));
+
+        assertThat(rejectionReason()).isEqualTo(RejectionReason.GOAL_PAUSED);
+    }
+
+    @Test
+    void postbackAfterTheAttributionWindowIsClickExpired() {
+        givenCampaign(campaign("camp-1", INSTALL).setAttributionWindowDays(7).build());
+        givenClick(click("old-click", "camp-1", NOW.minus(Duration.ofDays(7)).minusSeconds(1)));
+        givenClick(click("recent-click", "camp-1", NOW.minus(Duration.ofDays(7))));
+
+        send(postback("old-click", NOW, "goal_value", "install"));
+        send(postback("recent-click", NOW, "goal_value", "install"));
+
+        assertThat(rejectionReason()).isEqualTo(RejectionReason.CLICK_EXPIRED);
+        assertThat(attributed.readValue().getClickId()).isEqualTo("recent-click");
+    }
+
+    @Test
+    void malformedAmountIsRejectedEvenWhenItBypassedIngest() {
+        send(postback("click-1", NOW, "goal_value", "purchase", "sale_amount", "12,50"));
+
+        RejectedPostback rejection = rejected.readValue();
+        assertThat(rejection.getReason()).isEqualTo(RejectionReason.MALFORMED);
+        assertThat(rejection.getDetail()).contains("sale_amount");
+    }
+
+    @Test
+    void percentGoalWithoutSaleAmountIsMalformed() {
+        send(postback("click-1", NOW, "goal_value", "purchase"));
+
+        assertThat(rejectionReason()).isEqualTo(RejectionReason.MALFORMED);
+    }
+
+    @Test
+    void currencyOtherThanTheGoalsIsMalformed() {
+        send(postback("click-1", NOW, "goal_value", "purchase", "sale_amount", "10", "currency", "EUR"));
+
+        assertThat(rejectionReason()).isEqualTo(RejectionReason.MALFORMED);
+    }
+
+    @Test
+    void blankClickIdIsMissingClickId() {
+        RawPostback postback = postback("", NOW);
+        postback.setRequestId("req-blank");
+        send(postback);
+
+        RejectedPostback rejection = rejected.readValue();
+        assertThat(rejection.getReason()).isEqualTo(RejectionReason.MISSING_CLICK_ID);
+    }
+
+    @Test
+    void joinNeedsNoRepartitionAndEveryNameIsExplicit(@TempDir Path stateDir) {
+        Properties props = StreamsSettings.of("naming-test", "unused:9092", stateDir, Map.of());
+        // ensure.explicit.internal.resource.naming makes build() fail on any generated name.
+        Topology topology = AttributionTopology.build(serdes, props);
+
+        TopologyDescription description = topology.describe();
+        assertThat(description.toString()).doesNotContain("repartition").doesNotContain("KSTREAM-");
+        assertThat(description.subtopologies()).hasSize(1);
+        assertThat(description.globalStores()).hasSize(1);
+    }
+
+    private void givenCampaign(Campaign campaign) {
+        campaigns.pipeInput(campaign.getCampaignId(), campaign);
+    }
+
+    private void givenClick(Click click) {
+        clicks.pipeInput(click.getClickId(), click, click.getClickedAt());
+    }
+
+    private void send(RawPostback postback) {
+        postbacks.pipeInput(postback.getClickId(), postback, postback.getReceivedAt());
+    }
+
+    private RejectionReason rejectionReason() {
+        return rejected.readValue().getReason();
+    }
+}
