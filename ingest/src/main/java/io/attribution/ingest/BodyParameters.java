@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.util.MultiMap;
 import org.eclipse.jetty.util.UrlEncoded;
@@ -17,9 +18,13 @@ import java.util.Map;
 /** Reads the parameters of a postback body: a form or a flat JSON object. */
 final class BodyParameters {
 
-    /** Amounts must keep every digit the advertiser sent: no trip through double. */
+    /**
+     * Amounts must keep every digit the advertiser sent: no trip through double, and no trailing
+     * zeros stripped (the tree model strips them by default: 12.50 would become 12.5).
+     */
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     private BodyParameters() {
     }

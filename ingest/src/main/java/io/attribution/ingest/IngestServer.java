@@ -50,7 +50,7 @@ public final class IngestServer implements AutoCloseable {
         context.addServlet(new ServletHolder("healthz", HealthServlet.liveness()), "/healthz");
         context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness)), "/readyz");
         context.setErrorHandler(new JsonErrorHandler());
-        server.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(JsonErrorHandler.outsideContext());
 
         SizeLimitHandler sizeLimit = new SizeLimitHandler(config.maxBodyBytes(), -1);
         sizeLimit.setHandler(context);

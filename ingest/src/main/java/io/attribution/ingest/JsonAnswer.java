@@ -43,9 +43,12 @@ final class JsonAnswer {
     }
 
     static String error(int status, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "rejected");
+        body.put("error", "HTTP_" + status);
+        body.put("message", message == null ? "" : message);
         try {
-            return JSON.writeValueAsString(Map.of("status", "rejected", "error", "HTTP_" + status,
-                    "message", message == null ? "" : message));
+            return JSON.writeValueAsString(body);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

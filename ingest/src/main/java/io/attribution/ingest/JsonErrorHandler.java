@@ -16,6 +16,29 @@ import java.util.List;
  */
 final class JsonErrorHandler extends ErrorHandler {
 
+    /**
+     * The same JSON for errors raised before a request reaches the servlet context, such as the
+     * size limit refusing a declared Content-Length. The server needs a core error handler there:
+     * the ee10 one requires a servlet request and writes an empty body without one.
+     */
+    static org.eclipse.jetty.server.handler.ErrorHandler outsideContext() {
+        return new org.eclipse.jetty.server.handler.ErrorHandler() {
+            @Override
+            protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
+                                                         String contentType, List<Charset> charsets, int code,
+                                                         String message, Throwable cause) throws IOException {
+                return super.generateAcceptableResponse(request, response, callback, "application/json", charsets,
+                        code, message, cause);
+            }
+
+            @Override
+            protected void writeErrorJson(Request request, PrintWriter writer, int code, String message,
+                                          Throwable cause) {
+                writer.write(JsonAnswer.error(code, message));
+            }
+        };
+    }
+
     @Override
     protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
                                                  String contentType, List<Charset> charsets, int code,

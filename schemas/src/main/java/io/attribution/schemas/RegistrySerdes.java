@@ -1,5 +1,6 @@
 package io.attribution.schemas;
 
+import io.apicurio.registry.serde.Legacy4ByteIdHandler;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
 import io.apicurio.registry.serde.avro.AvroSerde;
@@ -34,7 +35,8 @@ public final class RegistrySerdes implements RecordSerdes {
     public Map<String, Object> config() {
         return Map.of(
                 SerdeConfig.REGISTRY_URL, registryUrl,
-                SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, true,
+                // 4-byte ids as Confluent writes them (Apicurio's default is 8 bytes).
+                SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName(),
                 SerdeConfig.USE_ID, "contentId",
                 SerdeConfig.ENABLE_HEADERS, false,
                 SerdeConfig.AUTO_REGISTER_ARTIFACT, true,

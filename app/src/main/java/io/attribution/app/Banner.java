@@ -1,0 +1,41 @@
+package io.attribution.app;
+
+import io.attribution.schemas.Topics;
+
+import java.io.PrintStream;
+import java.net.URI;
+
+/** What a newcomer needs after start: where things listen and a postback to fire. */
+final class Banner {
+
+    private Banner() {
+    }
+
+    static void print(PrintStream out, Pipeline pipeline, long startupMillis) {
+        URI ingest = pipeline.ingestUri().orElseThrow();
+        String postback = ingest.resolve("/postback") + "?click_id=" + DemoData.CLICK_IDS.get(0)
+                + "&goal_value=purchase&sale_amount=49.90&currency=USD&txn_id=order-1001";
+        out.println();
+        out.println("Postback pipeline started in " + startupMillis + " ms" + (pipeline.isEmbedded()
+                ? " (embedded Kafka broker and schema registry)" : ""));
+        out.println("  Kafka:     " + pipeline.bootstrapServers());
+        out.println("  Registry:  " + pipeline.serdes().registryUrl());
+        out.println("  Ingest:    " + ingest.resolve("/postback") + "   (health: " + ingest.resolve("/readyz") + ")");
+        if (pipeline.isEmbedded()) {
+            out.println();
+            out.println("Demo campaign '" + DemoData.CAMPAIGN_ID + "' (goals: install, purchase) and clicks "
+                    + String.join(", ", DemoData.CLICK_IDS) + " are loaded. Fire a postback:");
+            out.println();
+            out.println("  curl '" + postback + "'");
+            out.println();
+            out.println("Conversions are printed below as they are emitted. To read a topic from another terminal:");
+            out.println();
+            out.println("  KAFKA_BOOTSTRAP_SERVERS=" + pipeline.bootstrapServers() + " REGISTRY_URL="
+                    + pipeline.serdes().registryUrl() + " java -jar app/target/postback-pipeline.jar tail "
+                    + Topics.CONVERSIONS_ATTRIBUTED.name());
+        }
+        out.println();
+        out.println("Ctrl-C stops everything.");
+        out.println();
+    }
+}

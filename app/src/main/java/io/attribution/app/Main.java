@@ -1,0 +1,164 @@
+package io.attribution.app;
+
+import io.attribution.schemas.AvroTrust;
+import io.attribution.schemas.RegistrySerdes;
+import io.attribution.schemas.Topic;
+import io.attribution.schemas.Topics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The one runnable: {@code run} (everything, embedded by default), {@code ingest}, {@code topology}, {@code tail}. */
+@Command(name = "postback-pipeline", mixinStandardHelpOptions = true, version = "0.1.0",
+        description = "Postback attribution pipeline: HTTP postbacks -> Kafka -> attributed conversions.",
+        subcommands = {Main.Run.class, Main.Ingest.class, Main.TopologyCommand.class, Main.Tail.class})
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--config", description = "Properties file; environment variables override it "
+            + "(KAFKA_BOOTSTRAP_SERVERS sets kafka.bootstrap.servers).", scope = CommandLine.ScopeType.INHERIT)
+    Path config;
+
+    public static void main(String[] args) {
+        AvroTrust.register();
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /** Without a command: the same as {@code run}. */
+    @Override
+    public Integer call() throws Exception {
+        return new Run(this).call();
+    }
+
+    PipelineSettings settings() throws Exception {
+        return PipelineSettings.load(Optional.ofNullable(config), System.getenv());
+    }
+
+    /** Runs until Ctrl-C, then closes everything, child processes included. */
+    static int runUntilStopped(AutoCloseable stop, Runnable onStarted) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.out.println("Stopping...");
+            closeQuietly(stop);
+            stopped.countDown();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        onStarted.run();
+        stopped.await();
+        return 0;
+    }
+
+    @Command(name = "run", description = "Ingest and topology in one process. Without KAFKA_BOOTSTRAP_SERVERS "
+            + "and REGISTRY_URL it starts an embedded Kafka broker and schema registry and seeds a demo campaign.")
+    static final class Run implements Callable<Integer> {
+
+        @CommandLine.ParentCommand
+        Main parent;
+
+        @Option(names = "--no-tail", description = "Do not print the conversions as they are emitted.")
+        boolean noTail;
+
+        Run() {
+        }
+
+        Run(Main parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            long startedAt = System.nanoTime();
+            Pipeline pipeline = Pipeline.start(parent.settings(), EnumSet.allOf(Pipeline.Part.class), true);
+            if (pipeline.isEmbedded()) {
+                try (TopicWriter writer = new TopicWriter(pipeline.bootstrapServers(), pipeline.serdes())) {
+                    DemoData.seed(writer);
+                }
+            }
+            List<AutoCloseable> extras = new ArrayList<>();
+            if (!noTail) {
+                ConsoleTail tail = new ConsoleTail(pipeline.bootstrapServers(), pipeline.serdes(),
+                        List.of(Topics.CONVERSIONS_ATTRIBUTED, Topics.CONVERSIONS_REJECTED), false, System.out);
+                Thread thread = new Thread(tail, "console-tail");
+                thread.setDaemon(true);
+                thread.start();
+                extras.add(tail);
+            }
+            long startupMillis = (System.nanoTime() - startedAt) / 1_000_000;
+            return runUntilStopped(() -> {
+                extras.forEach(Main::closeQuietly);
+                pipeline.close();
+            }, () -> Banner.print(System.out, pipeline, startupMillis));
+        }
+    }
+
+    @Command(name = "ingest", description = "Only the HTTP ingest edge (needs KAFKA_BOOTSTRAP_SERVERS and REGISTRY_URL).")
+    static final class Ingest implements Callable<Integer> {
+
+        @CommandLine.ParentCommand
+        Main parent;
+
+        @Override
+        public Integer call() throws Exception {
+            Pipeline pipeline = Pipeline.start(parent.settings(), EnumSet.of(Pipeline.Part.INGEST), false);
+            return runUntilStopped(pipeline::close,
+                    () -> System.out.println("Ingest listening on " + pipeline.ingestUri().orElseThrow()));
+        }
+    }
+
+    @Command(name = "topology", description = "Only the attribution topology (needs KAFKA_BOOTSTRAP_SERVERS and REGISTRY_URL).")
+    static final class TopologyCommand implements Callable<Integer> {
+
+        @CommandLine.ParentCommand
+        Main parent;
+
+        @Override
+        public Integer call() throws Exception {
+            Pipeline pipeline = Pipeline.start(parent.settings(), EnumSet.of(Pipeline.Part.TOPOLOGY), false);
+            return runUntilStopped(pipeline::close, () -> System.out.println("Attribution topology running"));
+        }
+    }
+
+    @Command(name = "tail", description = "Print a topic's records as JSON, from the beginning (needs "
+            + "KAFKA_BOOTSTRAP_SERVERS and REGISTRY_URL).")
+    static final class Tail implements Callable<Integer> {
+
+        @CommandLine.ParentCommand
+        Main parent;
+
+        @Parameters(arity = "1..*", paramLabel = "TOPIC", description = "clicks, postbacks.raw, campaigns, "
+                + "conversions.attributed, conversions.rejected")
+        List<String> topicNames;
+
+        @Override
+        public Integer call() throws Exception {
+            PipelineSettings settings = parent.settings();
+            List<Topic<?>> topics = new ArrayList<>();
+            for (String name : topicNames) {
+                topics.add(Topics.all().stream().filter(t -> t.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this),
+                                "unknown topic '" + name + "'; one of " + Topics.all())));
+            }
+            ConsoleTail tail = new ConsoleTail(settings.string(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS),
+                    new RegistrySerdes(settings.string(PipelineSettings.REGISTRY_URL)), topics, true, System.out);
+            Runtime.getRuntime().addShutdownHook(new Thread(tail::close, "shutdown"));
+            tail.run();
+            return 0;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // stopping anyway
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.attribution.app;
+
+import io.attribution.embedded.Directories;
+import io.attribution.embedded.EmbeddedKafkaBroker;
+import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.ingest.IngestConfig;
+import io.attribution.ingest.IngestServer;
+import io.attribution.schemas.RegistrySerdes;
+import io.attribution.topology.StreamsSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The running pipeline: Kafka and the registry (embedded when none is configured), the topics,
+ * the attribution topology and the ingest edge. Closing stops them in reverse order: the edge
+ * first, so no postback is accepted that could not be written.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    /** The parts one process may run. */
+    public enum Part { INGEST, TOPOLOGY }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final Duration TOPOLOGY_READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private String bootstrapServers;
+    private RegistrySerdes serdes;
+    private IngestServer ingest;
+    private boolean embedded;
+
+    private Pipeline() {
+    }
+
+    /**
+     * @param allowEmbedded start an in-process broker and a registry child process when the
+     *                      settings name none; otherwise both must be configured
+     */
+    public static Pipeline start(PipelineSettings settings, Set<Part> parts, boolean allowEmbedded) throws Exception {
+        Pipeline pipeline = new Pipeline();
+        try {
+            pipeline.startAll(settings, EnumSet.copyOf(parts), allowEmbedded);
+        } catch (Exception | Error e) {
+            pipeline.close();
+            throw e;
+        }
+        return pipeline;
+    }
+
+    private void startAll(PipelineSettings settings, Set<Part> parts, boolean allowEmbedded) throws Exception {
+        Optional<String> configuredKafka = settings.optional(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS);
+        Optional<String> configuredRegistry = settings.optional(PipelineSettings.REGISTRY_URL);
+        if (!allowEmbedded && (configuredKafka.isEmpty() || configuredRegistry.isEmpty())) {
+            throw new IllegalArgumentException("set " + PipelineSettings.environmentName(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS)
+                    + " and " + PipelineSettings.environmentName(PipelineSettings.REGISTRY_URL)
+                    + " (only the run command starts embedded ones)");
+        }
+        embedded = configuredKafka.isEmpty();
+        CompletableFuture<EmbeddedSchemaRegistry> embeddedRegistry = null;
+        if (configuredRegistry.isEmpty()) {
+            // A separate process: it starts while the broker starts in this one.
+            embeddedRegistry = CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
+            CompletableFuture<EmbeddedSchemaRegistry> pending = embeddedRegistry;
+            started.push(() -> pending.thenAccept(EmbeddedSchemaRegistry::close).exceptionally(e -> null).join());
+        }
+        if (configuredKafka.isPresent()) {
+            bootstrapServers = configuredKafka.get();
+        } else {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+            started.push(broker);
+            bootstrapServers = broker.bootstrapServers();
+        }
+        String registryUrl = embeddedRegistry == null ? configuredRegistry.get() : awaitStarted(embeddedRegistry).registryUrl();
+        serdes = new RegistrySerdes(registryUrl);
+
+        TopicProvisioner.ensureTopics(bootstrapServers, settings.integer(PipelineSettings.TOPICS_PARTITIONS),
+                (short) settings.integer(PipelineSettings.TOPICS_REPLICATION_FACTOR));
+
+        if (parts.contains(Part.TOPOLOGY)) {
+            Path stateDir = stateDir(settings);
+            started.push(AttributionService.start(serdes, StreamsSettings.of(
+                    settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, Map.of()),
+                    TOPOLOGY_READY_TIMEOUT));
+        }
+        if (parts.contains(Part.INGEST)) {
+            IngestConfig config = new IngestConfig(settings.string(PipelineSettings.INGEST_HOST),
+                    settings.integer(PipelineSettings.INGEST_PORT),
+                    settings.integer(PipelineSettings.INGEST_MAX_BODY_BYTES),
+                    settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS),
+                    IngestConfig.defaults().retryAfter());
+            ingest = IngestServer.start(config, bootstrapServers, serdes);
+            started.push(ingest);
+        }
+    }
+
+    private static EmbeddedSchemaRegistry awaitStarted(CompletableFuture<EmbeddedSchemaRegistry> registry) {
+        try {
+            return registry.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * The configured state directory, or a fresh one for an embedded broker: its cluster is new on
+     * every start, so state from an earlier run would describe offsets that no longer exist.
+     */
+    private Path stateDir(PipelineSettings settings) throws IOException {
+        Optional<String> configured = settings.optional(PipelineSettings.TOPOLOGY_STATE_DIR);
+        if (configured.isPresent()) {
+            return Path.of(configured.get());
+        }
+        if (!embedded) {
+            return Path.of("state");
+        }
+        Path temporary = Files.createTempDirectory("postback-pipeline-state");
+        started.push(() -> Directories.deleteRecursively(temporary));
+        return temporary;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public RegistrySerdes serdes() {
+        return serdes;
+    }
+
+    public boolean isEmbedded() {
+        return embedded;
+    }
+
+    public Optional<URI> ingestUri() {
+        return Optional.ofNullable(ingest).map(IngestServer::uri);
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("Could not stop {} cleanly", part, e);
+            }
+        }
+    }
+}

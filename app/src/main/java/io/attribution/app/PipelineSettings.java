@@ -1,0 +1,129 @@
+package io.attribution.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The pipeline's settings, in layers: built-in defaults, then a properties file, then environment
+ * variables ({@code KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka.bootstrap.servers}). Unknown keys in
+ * the file are an error, so a typo never silently falls back to a default.
+ */
+public final class PipelineSettings {
+
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String REGISTRY_URL = "registry.url";
+    public static final String INGEST_HOST = "ingest.host";
+    public static final String INGEST_PORT = "ingest.port";
+    public static final String INGEST_MAX_BODY_BYTES = "ingest.max.body.bytes";
+    public static final String INGEST_PRODUCE_TIMEOUT_MS = "ingest.produce.timeout.ms";
+    public static final String TOPOLOGY_APPLICATION_ID = "topology.application.id";
+    public static final String TOPOLOGY_STATE_DIR = "topology.state.dir";
+    public static final String TOPICS_PARTITIONS = "topics.partitions";
+    public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
+
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    private final Map<String, String> values;
+
+    private PipelineSettings(Map<String, String> values) {
+        this.values = values;
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        // Empty: start an embedded broker / registry instead.
+        defaults.put(KAFKA_BOOTSTRAP_SERVERS, "");
+        defaults.put(REGISTRY_URL, "");
+        defaults.put(INGEST_HOST, "127.0.0.1");
+        defaults.put(INGEST_PORT, "8080");
+        defaults.put(INGEST_MAX_BODY_BYTES, "65536");
+        defaults.put(INGEST_PRODUCE_TIMEOUT_MS, "5000");
+        defaults.put(TOPOLOGY_APPLICATION_ID, "postback-attribution");
+        defaults.put(TOPOLOGY_STATE_DIR, "");
+        defaults.put(TOPICS_PARTITIONS, "3");
+        // -1: the broker's default.replication.factor.
+        defaults.put(TOPICS_REPLICATION_FACTOR, "-1");
+        return Map.copyOf(defaults);
+    }
+
+    /** Defaults, then {@code file} if given, then the environment. */
+    public static PipelineSettings load(Optional<Path> file, Map<String, String> environment) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        if (file.isPresent()) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file.get())) {
+                properties.load(reader);
+            }
+            Set<String> unknown = new TreeSet<>(properties.stringPropertyNames());
+            unknown.removeAll(DEFAULTS.keySet());
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("unknown settings in " + file.get() + ": " + unknown
+                        + "; known settings are " + new TreeSet<>(DEFAULTS.keySet()));
+            }
+            properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).trim()));
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String fromEnvironment = environment.get(environmentName(key));
+            if (fromEnvironment != null) {
+                values.put(key, fromEnvironment.trim());
+            }
+        }
+        return new PipelineSettings(values);
+    }
+
+    public static PipelineSettings defaultsOnly() {
+        return new PipelineSettings(new LinkedHashMap<>(DEFAULTS));
+    }
+
+    /** {@code kafka.bootstrap.servers} is read from {@code KAFKA_BOOTSTRAP_SERVERS}. */
+    public static String environmentName(String key) {
+        return key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    public PipelineSettings with(String key, String value) {
+        if (!DEFAULTS.containsKey(key)) {
+            throw new IllegalArgumentException("unknown setting " + key);
+        }
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.put(key, value);
+        return new PipelineSettings(copy);
+    }
+
+    public Optional<String> optional(String key) {
+        String value = values.get(key);
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    public String string(String key) {
+        return optional(key).orElseThrow(() -> new IllegalArgumentException(key + " must be set ("
+                + environmentName(key) + ")"));
+    }
+
+    public int integer(String key) {
+        String value = string(key);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'");
+        }
+    }
+
+    public Duration millis(String key) {
+        return Duration.ofMillis(integer(key));
+    }
+
+    /** Every setting and its value, for the startup log. Nothing here is secret yet. */
+    public Map<String, String> asMap() {
+        return Map.copyOf(values);
+    }
+}

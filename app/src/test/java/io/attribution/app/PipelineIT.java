@@ -1,0 +1,246 @@
+package io.attribution.app;
+
+import io.attribution.avro.Click;
+import io.attribution.embedded.EmbeddedKafkaBroker;
+import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.schemas.RegistrySerdes;
+import io.attribution.schemas.Topics;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole path on real parts: HTTP postback -> ingest -> Kafka -> topology -> output topics,
+ * read back as a Confluent-compatible consumer would, through the registry's ccompat API.
+ */
+class PipelineIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static EmbeddedKafkaBroker broker;
+    private static EmbeddedSchemaRegistry registry;
+    private static Pipeline pipeline;
+    private static Path stateDir;
+    private static ConfluentWireDecoder decoder;
+
+    @BeforeAll
+    static void startPipeline() throws Exception {
+        broker = EmbeddedKafkaBroker.start();
+        registry = EmbeddedSchemaRegistry.start();
+        stateDir = Files.createTempDirectory("pipeline-it");
+        PipelineSettings settings = PipelineSettings.defaultsOnly()
+                .with(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
+                .with(PipelineSettings.REGISTRY_URL, registry.registryUrl())
+                .with(PipelineSettings.INGEST_PORT, "0")
+                .with(PipelineSettings.TOPOLOGY_STATE_DIR, stateDir.toString())
+                .with(PipelineSettings.TOPOLOGY_APPLICATION_ID, "pipeline-it-" + UUID.randomUUID());
+        pipeline = Pipeline.start(settings, EnumSet.allOf(Pipeline.Part.class), false);
+        decoder = new ConfluentWireDecoder(registry.confluentCompatUrl());
+        try (TopicWriter writer = new TopicWriter(broker.bootstrapServers(), pipeline.serdes())) {
+            writer.write(Topics.CAMPAIGNS, DemoData.CAMPAIGN_ID, DemoData.campaign());
+            for (String clickId : List.of("it-click-get", "it-click-form", "it-click-json", "it-click-after-garbage")) {
+                writer.write(Topics.CLICKS, clickId, Click.newBuilder().setClickId(clickId)
+                        .setCampaignId(DemoData.CAMPAIGN_ID).setAffiliateId("aff-42")
+                        .setClickedAt(Instant.now()).build());
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopPipeline() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void getPostbackBecomesAnAttributedConversionReadableByAnyConfluentConsumer() throws Exception {
+        String requestId = accepted(send(HttpRequest.newBuilder(postbackUri(
+                "click_id=it-click-get&goal_value=purchase&sale_amount=49.90&currency=USD&txn_id=order-1&coupon=SAVE"))
+                .GET()));
+
+        GenericRecord conversion = awaitRecord(Topics.CONVERSIONS_ATTRIBUTED.name(), requestId);
+        assertThat(conversion.getSchema().getFullName()).isEqualTo("io.attribution.avro.AttributedConversion");
+        assertThat(conversion.get("click_id").toString()).isEqualTo("it-click-get");
+        assertThat(conversion.get("campaign_id").toString()).isEqualTo(DemoData.CAMPAIGN_ID);
+        assertThat(conversion.get("affiliate_id").toString()).isEqualTo("aff-42");
+        assertThat(conversion.get("goal_id").toString()).isEqualTo("purchase");
+        assertThat(conversion.get("txn_id").toString()).isEqualTo("order-1");
+        assertThat(conversion.get("status").toString()).isEqualTo("APPROVED");
+        // Demo purchase goal: payout 10% and revenue 15% of 49.90.
+        assertThat((BigDecimal) conversion.get("payout")).isEqualByComparingTo("4.99");
+        assertThat((BigDecimal) conversion.get("revenue")).isEqualByComparingTo("7.49");
+        assertThat((BigDecimal) conversion.get("sale_amount")).isEqualByComparingTo("49.90");
+        assertThat(conversion.get("currency").toString()).isEqualTo("USD");
+    }
+
+    @Test
+    void formPostbackIsAttributed() throws Exception {
+        String requestId = accepted(send(HttpRequest.newBuilder(postbackUri(""))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("click_id=it-click-form&goal_value=install"))));
+
+        GenericRecord conversion = awaitRecord(Topics.CONVERSIONS_ATTRIBUTED.name(), requestId);
+        assertThat(conversion.get("goal_id").toString()).isEqualTo("install");
+        assertThat((BigDecimal) conversion.get("payout")).isEqualByComparingTo("1.50");
+        assertThat((BigDecimal) conversion.get("revenue")).isEqualByComparingTo("2.00");
+    }
+
+    @Test
+    void jsonPostbackIsAttributed() throws Exception {
+        String requestId = accepted(send(HttpRequest.newBuilder(postbackUri(""))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"click_id\":\"it-click-json\",\"goal_value\":\"purchase\",\"sale_amount\":100.01}"))));
+
+        GenericRecord conversion = awaitRecord(Topics.CONVERSIONS_ATTRIBUTED.name(), requestId);
+        assertThat((BigDecimal) conversion.get("payout")).isEqualByComparingTo("10.00");
+        assertThat((BigDecimal) conversion.get("revenue")).isEqualByComparingTo("15.00");
+    }
+
+    @Test
+    void unknownClickIsRejectedWithTheRawPostback() throws Exception {
+        String requestId = accepted(send(HttpRequest.newBuilder(postbackUri("click_id=never-clicked&goal_value=install"))
+                .GET()));
+
+        GenericRecord rejection = awaitRecord(Topics.CONVERSIONS_REJECTED.name(), requestId);
+        assertThat(rejection.get("reason").toString()).isEqualTo("UNKNOWN_CLICK");
+        GenericRecord postback = (GenericRecord) rejection.get("postback");
+        assertThat(postback.get("click_id").toString()).isEqualTo("never-clicked");
+        assertThat(postback.get("remote_addr").toString()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void unreadableRecordsGoToTheDeadLetterTopicAndAttributionGoesOn() throws Exception {
+        byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+        byte[] wrongMagicByte = ByteBuffer.allocate(9).put((byte) 7).putInt(1).putInt(0).array();
+        byte[] unknownSchemaId = ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(0).array();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (byte[] poison : List.of(garbage, wrongMagicByte, unknownSchemaId)) {
+                producer.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), "it-click-after-garbage", poison)).get();
+            }
+        }
+
+        String requestId = accepted(send(HttpRequest.newBuilder(
+                postbackUri("click_id=it-click-after-garbage&goal_value=install")).GET()));
+
+        assertThat(awaitRecord(Topics.CONVERSIONS_ATTRIBUTED.name(), requestId).get("click_id").toString())
+                .isEqualTo("it-click-after-garbage");
+        List<ConsumerRecord<String, byte[]>> deadLetters = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            deadLetters.clear();
+            deadLetters.addAll(readAll(Topics.DEAD_LETTERS));
+            assertThat(deadLetters).hasSize(3);
+        });
+        assertThat(deadLetters).extracting(ConsumerRecord::value)
+                .containsExactlyInAnyOrder(garbage, wrongMagicByte, unknownSchemaId);
+        for (ConsumerRecord<String, byte[]> dead : deadLetters) {
+            assertThat(header(dead, "__streams.errors.topic")).isEqualTo(Topics.POSTBACKS_RAW.name());
+            assertThat(header(dead, "__streams.errors.partition")).isNotBlank();
+            assertThat(header(dead, "__streams.errors.offset")).isNotBlank();
+            assertThat(header(dead, "__streams.errors.exception")).isNotBlank();
+        }
+    }
+
+    private static URI postbackUri(String query) {
+        URI base = pipeline.ingestUri().orElseThrow().resolve("/postback");
+        return URI.create(base + (query.isEmpty() ? "" : "?" + query));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String accepted(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        var body = JSON.readTree(response.body());
+        assertThat(body.get("status").asText()).isEqualTo("accepted");
+        return body.get("request_id").asText();
+    }
+
+    /** The record for this postback, decoded through the ccompat API, read with read_committed. */
+    private static GenericRecord awaitRecord(String topic, String requestId) {
+        List<GenericRecord> found = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            found.clear();
+            for (ConsumerRecord<String, byte[]> record : readAll(topic)) {
+                GenericRecord value = decoder.decode(record.value());
+                if (requestId.equals(String.valueOf(value.get("request_id")))) {
+                    found.add(value);
+                }
+            }
+            assertThat(found).as("records with request_id %s on %s", requestId, topic).hasSize(1);
+        });
+        return found.get(0);
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "pipeline-it-reader-" + UUID.randomUUID(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        return Optional.ofNullable(record.headers().lastHeader(name)).map(Header::value)
+                .map(value -> new String(value, StandardCharsets.UTF_8)).orElse(null);
+    }
+}
