@@ -1,6 +1,7 @@
 package io.attribution.app;
 
 import io.attribution.schemas.RecordSerdes;
+import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.AttributionTopology;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -23,9 +24,11 @@ public final class AttributionService implements AutoCloseable {
         this.streams = streams;
     }
 
-    public static AttributionService start(RecordSerdes serdes, Properties streamsProperties, Duration readyTimeout)
+    public static AttributionService start(RecordSerdes serdes, Properties streamsProperties,
+                                           AttributionSettings settings, Duration readyTimeout)
             throws TimeoutException, InterruptedException {
-        KafkaStreams streams = new KafkaStreams(AttributionTopology.build(serdes, streamsProperties), streamsProperties);
+        KafkaStreams streams = new KafkaStreams(AttributionTopology.build(serdes, streamsProperties, settings),
+                streamsProperties);
         // Processing and deserialization errors go to the dead-letter topic; what still escapes is
         // a bug or a broken cluster: stop this instance and let the operator (or orchestrator) see it.
         streams.setUncaughtExceptionHandler(error -> {

@@ -6,6 +6,7 @@ import io.attribution.embedded.EmbeddedSchemaRegistry;
 import io.attribution.ingest.IngestConfig;
 import io.attribution.ingest.IngestServer;
 import io.attribution.schemas.RegistrySerdes;
+import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.StreamsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,9 +93,13 @@ public final class Pipeline implements AutoCloseable {
 
         if (parts.contains(Part.TOPOLOGY)) {
             Path stateDir = stateDir(settings);
+            AttributionSettings rules = new AttributionSettings(
+                    settings.millis(PipelineSettings.TOPOLOGY_UNKNOWN_CLICK_GRACE_MS),
+                    AttributionSettings.DEFAULT_GRACE_CHECK_INTERVAL,
+                    Duration.ofDays(settings.integer(PipelineSettings.TOPOLOGY_CLICK_RETENTION_DAYS)));
             started.push(AttributionService.start(serdes, StreamsSettings.of(
                     settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, Map.of()),
-                    TOPOLOGY_READY_TIMEOUT));
+                    rules, TOPOLOGY_READY_TIMEOUT));
         }
         if (parts.contains(Part.INGEST)) {
             IngestConfig config = new IngestConfig(settings.string(PipelineSettings.INGEST_HOST),

@@ -28,6 +28,8 @@ public final class PipelineSettings {
     public static final String INGEST_PRODUCE_TIMEOUT_MS = "ingest.produce.timeout.ms";
     public static final String TOPOLOGY_APPLICATION_ID = "topology.application.id";
     public static final String TOPOLOGY_STATE_DIR = "topology.state.dir";
+    public static final String TOPOLOGY_UNKNOWN_CLICK_GRACE_MS = "topology.unknown.click.grace.ms";
+    public static final String TOPOLOGY_CLICK_RETENTION_DAYS = "topology.click.retention.days";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
 
@@ -50,6 +52,8 @@ public final class PipelineSettings {
         defaults.put(INGEST_PRODUCE_TIMEOUT_MS, "5000");
         defaults.put(TOPOLOGY_APPLICATION_ID, "postback-attribution");
         defaults.put(TOPOLOGY_STATE_DIR, "");
+        defaults.put(TOPOLOGY_UNKNOWN_CLICK_GRACE_MS, "600000");
+        defaults.put(TOPOLOGY_CLICK_RETENTION_DAYS, "60");
         defaults.put(TOPICS_PARTITIONS, "3");
         // -1: the broker's default.replication.factor.
         defaults.put(TOPICS_REPLICATION_FACTOR, "-1");

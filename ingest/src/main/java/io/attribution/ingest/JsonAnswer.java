@@ -45,7 +45,8 @@ final class JsonAnswer {
     static String error(int status, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "rejected");
-        body.put("error", "HTTP_" + status);
+        // Jetty's size limit answers 413 before the servlet runs: same code as the servlet's own 413.
+        body.put("error", status == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE ? "PAYLOAD_TOO_LARGE" : "HTTP_" + status);
         body.put("message", message == null ? "" : message);
         try {
             return JSON.writeValueAsString(body);

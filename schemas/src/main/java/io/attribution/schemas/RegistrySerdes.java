@@ -45,7 +45,7 @@ public final class RegistrySerdes implements RecordSerdes {
 
     /** A configured value serde: Kafka does not configure serdes handed to client constructors. */
     @Override
-    public <V extends SpecificRecord> Serde<V> valueSerde(Topic<V> topic) {
+    public <V extends SpecificRecord> Serde<V> valueSerde(Class<V> type) {
         AvroSerde<V> serde = new AvroSerde<>();
         serde.configure(config(), false);
         return serde;

@@ -4,24 +4,40 @@ import io.attribution.avro.ActivityStatus;
 import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.Click;
+import io.attribution.avro.ConversionCandidate;
 import io.attribution.avro.ConversionStatus;
 import io.attribution.avro.Goal;
+import io.attribution.avro.MultiConversionMode;
 import io.attribution.avro.RawPostback;
-import io.attribution.avro.RejectedPostback;
 import io.attribution.avro.RejectionReason;
 import io.attribution.postback.InvalidParameterException;
 import io.attribution.postback.PostbackParameters;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
- * The rules that decide a postback's fate, as a pure function of the postback, its click and the
- * click's campaign: no state, no Kafka, so every rule is testable on its own.
+ * The rules that need only a postback, its click and the click's campaign, as pure functions:
+ * no state, no Kafka. What they accept is a Candidate; duplicates and caps are decided later,
+ * under the keys those rules need.
  */
 final class AttributionRules {
 
     private AttributionRules() {
+    }
+
+    /** A postback that can never be attributed, whatever click may still arrive. */
+    static Optional<Outcome.Rejected> unreadable(RawPostback postback) {
+        if (postback.getClickId().isBlank()) {
+            return Optional.of(reject(postback, RejectionReason.MISSING_CLICK_ID, "click_id is required", null));
+        }
+        try {
+            PostbackParameters.of(postback).validate();
+            return Optional.empty();
+        } catch (InvalidParameterException e) {
+            return Optional.of(reject(postback, RejectionReason.MALFORMED, e.getMessage(), null));
+        }
     }
 
     /**
@@ -29,19 +45,20 @@ final class AttributionRules {
      * @param campaign the click's campaign, or null when none is known
      */
     static Outcome attribute(RawPostback postback, Click click, Campaign campaign) {
+        Optional<Outcome.Rejected> unreadable = unreadable(postback);
+        if (unreadable.isPresent()) {
+            return unreadable.get();
+        }
         try {
-            return new Outcome.Attributed(conversion(postback, click, campaign));
+            return new Outcome.Candidate(candidate(postback, click, campaign));
         } catch (Rejection rejection) {
-            return new Outcome.Rejected(rejected(postback, click, rejection));
+            return reject(postback, rejection.reason(), rejection.getMessage(), click);
         }
     }
 
-    private static AttributedConversion conversion(RawPostback postback, Click click, Campaign campaign)
+    private static ConversionCandidate candidate(RawPostback postback, Click click, Campaign campaign)
             throws Rejection {
-        if (postback.getClickId().isBlank()) {
-            throw new Rejection(RejectionReason.MISSING_CLICK_ID, "click_id is required");
-        }
-        PostbackParameters params = validated(postback);
+        PostbackParameters params = PostbackParameters.of(postback);
         if (click == null) {
             throw new Rejection(RejectionReason.UNKNOWN_CLICK, "no click with click_id " + postback.getClickId());
         }
@@ -54,7 +71,7 @@ final class AttributionRules {
         requireWithinWindow(postback, click, campaign);
         Goal goal = GoalResolver.resolve(campaign, params);
         Earnings earnings = Earnings.of(campaign, goal, params);
-        return AttributedConversion.newBuilder()
+        AttributedConversion conversion = AttributedConversion.newBuilder()
                 .setConversionId(postback.getRequestId())
                 .setRequestId(postback.getRequestId())
                 .setClickId(click.getClickId())
@@ -75,14 +92,14 @@ final class AttributionRules {
                 .setSubs(click.getSubs())
                 .setParams(params.flatten())
                 .build();
-    }
-
-    private static PostbackParameters validated(RawPostback postback) throws Rejection {
-        try {
-            return PostbackParameters.of(postback).validate();
-        } catch (InvalidParameterException e) {
-            throw new Rejection(RejectionReason.MALFORMED, e.getMessage());
-        }
+        MultiConversionMode mode = goal.getMultiConversion() != null
+                ? goal.getMultiConversion() : campaign.getMultiConversion();
+        return ConversionCandidate.newBuilder()
+                .setConversion(conversion)
+                .setFingerprint(Fingerprint.of(click.getClickId(), params))
+                .setMultiConversion(mode)
+                .setPostback(postback)
+                .build();
     }
 
     private static void requireWithinWindow(RawPostback postback, Click click, Campaign campaign) throws Rejection {
@@ -94,16 +111,8 @@ final class AttributionRules {
         }
     }
 
-    private static RejectedPostback rejected(RawPostback postback, Click click, Rejection rejection) {
-        return RejectedPostback.newBuilder()
-                .setRequestId(postback.getRequestId())
-                .setReason(rejection.reason())
-                .setDetail(rejection.getMessage())
-                .setClickId(postback.getClickId())
-                .setCampaignId(click == null ? null : click.getCampaignId())
-                .setGoalId(null)
-                .setRejectedAt(postback.getReceivedAt())
-                .setPostback(postback)
-                .build();
+    private static Outcome.Rejected reject(RawPostback postback, RejectionReason reason, String detail, Click click) {
+        return Rejections.of(postback, reason, detail, click == null ? null : click.getCampaignId(), null,
+                postback.getReceivedAt());
     }
 }

@@ -1,7 +1,11 @@
 package io.attribution.topology;
 
+import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.Click;
+import io.attribution.avro.ConversionCandidate;
+import io.attribution.avro.ConversionLedger;
+import io.attribution.avro.MultiConversionMode;
 import io.attribution.avro.RawPostback;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
@@ -16,67 +20,173 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 /**
- * The attribution topology as a pure function of its serdes and settings.
+ * The attribution topology as a pure function of its serdes and settings. See
+ * {@code topology/DESIGN.md} for the stores, their keys and retention.
  *
  * <pre>
- * clicks ------------> record-clicks ---------> [clicks-store]
- * postbacks.raw -----> attribute-postbacks <--- [clicks-store], [campaigns-store] (global)
- *                         |-- attributed --> conversions.attributed
- *                         '-- rejected ----> conversions.rejected
- * campaigns (global) -> [campaigns-store]
+ *  clicks --------> click-arrivals ------+              [clicks-store] [pending-postbacks-store]
+ *  postbacks.raw -> attribute-postbacks -+-> rules outcome
+ *                                              |-- rejected ------------------------------------> conversions.rejected
+ *                                              |-- candidate, UNIQUE_TXN with txn_id
+ *                                              |     ==(repartition unique-txn: advertiser+txn)==> unique-txn-ledger --+
+ *                                              '-- other candidate --> click-ledger (same task) ---------------------+
+ *                                                                                                                  |
+ *   ledger outcome: rejected (duplicate) -> conversions.rejected; attributed -> conversions.attributed;            |
+ *   candidate of a goal with caps ==(repartition goal-caps: campaign+goal)==> caps --> attributed | CAP_REACHED <--+
+ *  campaigns (global) -> [campaigns-store]
  * </pre>
  *
- * clicks and postbacks.raw are both keyed by click_id and co-partitioned, so they meet in one
- * sub-topology without a repartition; campaigns are small and read by every task, so they are global.
+ * clicks and postbacks.raw are co-partitioned by click_id, so they meet without a repartition.
+ * Only the two rules that need another key repartition: UNIQUE_TXN (a txn id once per advertiser,
+ * across clicks) and caps (global per goal).
  */
 public final class AttributionTopology {
 
     private static final Serde<String> KEYS = Serdes.String();
+    /** Counters and cap marks live past a month: a monthly cap period is at most 31 days. */
+    private static final Duration CAP_COUNTER_RETENTION = Duration.ofDays(35);
+    /** Window stores need a window size; entries are points in time. */
+    private static final Duration POINT = Duration.ofMillis(1);
 
-    private AttributionTopology() {
+    private final RecordSerdes serdes;
+    private final AttributionSettings settings;
+    private final StreamsBuilder builder;
+
+    private AttributionTopology(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings) {
+        this.serdes = serdes;
+        this.settings = settings;
+        this.builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
     }
 
-    public static Topology build(RecordSerdes serdes, Properties streamsProperties) {
-        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
+    public static Topology build(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings) {
+        return new AttributionTopology(serdes, streamsProperties, settings).build();
+    }
 
+    private Topology build() {
+        addStores();
+
+        KStream<String, Outcome> fromPostbacks = builder.stream(Topics.POSTBACKS_RAW.name(),
+                        Consumed.<String, RawPostback>with(KEYS, serdes.valueSerde(Topics.POSTBACKS_RAW))
+                                .withName("postbacks-source"))
+                .process(() -> new PostbackAttributor(settings), Named.as("attribute-postbacks"),
+                        StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS);
+        KStream<String, Outcome> fromClicks = builder.stream(Topics.CLICKS.name(),
+                        Consumed.<String, Click>with(KEYS, serdes.valueSerde(Topics.CLICKS)).withName("clicks-source"))
+                .process(PostbackAttributor.ClickArrivals::new, Named.as("click-arrivals"),
+                        StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS);
+
+        Map<String, KStream<String, Outcome>> rules = fromPostbacks.merge(fromClicks, Named.as("rule-outcomes"))
+                .split(Named.as("rules-"))
+                .branch((key, outcome) -> outcome instanceof Outcome.Rejected, Branched.as("rejected"))
+                .branch((key, outcome) -> isUniqueTxn(outcome), Branched.as("unique-txn"))
+                .defaultBranch(Branched.as("per-click"));
+        sinkFinal(rules.get("rules-rejected"), "rules");
+
+        KStream<String, Outcome> clickLedger = candidates(rules.get("rules-per-click"), "per-click")
+                .process(() -> new LedgerProcessor(StoreNames.CLICK_LEDGER, c -> c.getConversion().getClickedAt()),
+                        Named.as("click-ledger"), StoreNames.CLICK_LEDGER);
+        KStream<String, Outcome> txnLedger = candidates(rules.get("rules-unique-txn"), "unique-txn")
+                .selectKey((clickId, candidate) -> uniqueTxnKey(candidate.getConversion()), Named.as("key-by-advertiser-txn"))
+                .repartition(Repartitioned.<String, ConversionCandidate>as(StoreNames.UNIQUE_TXN_REPARTITION)
+                        .withKeySerde(KEYS).withValueSerde(serdes.valueSerde(ConversionCandidate.class)))
+                .process(() -> new LedgerProcessor(StoreNames.UNIQUE_TXN_LEDGER, c -> c.getConversion().getConvertedAt()),
+                        Named.as("unique-txn-ledger"), StoreNames.UNIQUE_TXN_LEDGER);
+
+        // Each ledger repartitions on its own: merging before the repartition would fuse the
+        // click and txn sub-topologies into one.
+        KStream<String, Outcome> capped = byGoal(clickLedger, "click-ledger")
+                .merge(byGoal(txnLedger, "unique-txn-ledger"), Named.as("cap-candidates"))
+                .process(CapProcessor::new, Named.as("caps"), StoreNames.CAP_COUNTERS, StoreNames.CAPPED_CONVERSIONS);
+        sinkFinal(capped, "caps");
+
+        return builder.build();
+    }
+
+    private void addStores() {
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CAMPAIGNS), KEYS,
                         serdes.valueSerde(Topics.CAMPAIGNS)).withLoggingDisabled(),
                 Topics.CAMPAIGNS.name(),
                 Consumed.<String, Campaign>with(KEYS, serdes.valueSerde(Topics.CAMPAIGNS)).withName("campaigns-source"),
                 CampaignStoreUpdater::new);
+        Duration retention = settings.clickRetention();
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.CLICKS, retention, POINT, false),
+                KEYS, serdes.valueSerde(Topics.CLICKS)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PENDING_POSTBACKS),
+                KEYS, serdes.valueSerde(Topics.POSTBACKS_RAW)));
+        for (String ledger : new String[] {StoreNames.CLICK_LEDGER, StoreNames.UNIQUE_TXN_LEDGER}) {
+            builder.addStateStore(Stores.windowStoreBuilder(
+                    Stores.persistentWindowStore(ledger, retention, POINT, false),
+                    KEYS, serdes.valueSerde(ConversionLedger.class)));
+        }
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.CAP_COUNTERS, CAP_COUNTER_RETENTION, POINT, false),
+                KEYS, Serdes.Long()));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.CAPPED_CONVERSIONS, retention, POINT, false),
+                KEYS, Serdes.Long()));
+    }
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CLICKS), KEYS,
-                serdes.valueSerde(Topics.CLICKS)));
+    private static KStream<String, ConversionCandidate> candidates(KStream<String, Outcome> outcomes, String stage) {
+        return outcomes.mapValues(outcome -> ((Outcome.Candidate) outcome).candidate(), Named.as(stage + "-candidates"));
+    }
 
-        builder.stream(Topics.CLICKS.name(),
-                        Consumed.<String, Click>with(KEYS, serdes.valueSerde(Topics.CLICKS)).withName("clicks-source"))
-                .process(ClickRecorder::new, Named.as("record-clicks"), StoreNames.CLICKS);
+    /**
+     * Sends the final outcomes of a ledger to the output topics, and what still needs a cap check
+     * to the caps, keyed by campaign and goal.
+     */
+    private KStream<String, ConversionCandidate> byGoal(KStream<String, Outcome> ledgerOutcomes, String stage) {
+        Map<String, KStream<String, Outcome>> branches = ledgerOutcomes.split(Named.as(stage + "-"))
+                .branch((key, outcome) -> outcome instanceof Outcome.Candidate, Branched.as("capped-goal"))
+                .defaultBranch(Branched.as("final"));
+        sinkFinal(branches.get(stage + "-final"), stage);
+        return candidates(branches.get(stage + "-capped-goal"), stage + "-capped-goal")
+                .selectKey((key, candidate) -> goalKey(candidate.getConversion()), Named.as(stage + "-key-by-goal"))
+                .repartition(Repartitioned.<String, ConversionCandidate>as(stage + "-" + StoreNames.GOAL_CAPS_REPARTITION)
+                        .withKeySerde(KEYS).withValueSerde(serdes.valueSerde(ConversionCandidate.class)));
+    }
 
-        KStream<String, Outcome> outcomes = builder.stream(Topics.POSTBACKS_RAW.name(),
-                        Consumed.<String, RawPostback>with(KEYS, serdes.valueSerde(Topics.POSTBACKS_RAW))
-                                .withName("postbacks-source"))
-                .process(PostbackAttributor::new, Named.as("attribute-postbacks"), StoreNames.CLICKS);
-
-        outcomes.split(Named.as("outcome-"))
+    /** Attributed and Rejected outcomes to their topics, keyed by click_id whatever the stage's key. */
+    private void sinkFinal(KStream<String, Outcome> outcomes, String stage) {
+        KStream<String, Outcome> byClick = outcomes.selectKey((key, outcome) -> outcome.clickId(),
+                Named.as(stage + "-key-by-click"));
+        byClick.split(Named.as(stage + "-outcome-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Attributed, Branched.withConsumer(attributed ->
                         attributed.mapValues(outcome -> ((Outcome.Attributed) outcome).conversion(),
-                                        Named.as("attributed-conversion"))
+                                        Named.as(stage + "-attributed-conversion"))
                                 .to(Topics.CONVERSIONS_ATTRIBUTED.name(),
                                         Produced.with(KEYS, serdes.valueSerde(Topics.CONVERSIONS_ATTRIBUTED))
-                                                .withName("attributed-sink")), "attributed"))
-                .defaultBranch(Branched.withConsumer(rejected ->
+                                                .withName(stage + "-attributed-sink")), "attributed"))
+                .branch((key, outcome) -> outcome instanceof Outcome.Rejected, Branched.withConsumer(rejected ->
                         rejected.mapValues(outcome -> ((Outcome.Rejected) outcome).rejection(),
-                                        Named.as("rejected-postback"))
+                                        Named.as(stage + "-rejected-postback"))
                                 .to(Topics.CONVERSIONS_REJECTED.name(),
                                         Produced.with(KEYS, serdes.valueSerde(Topics.CONVERSIONS_REJECTED))
-                                                .withName("rejected-sink")), "rejected"));
+                                                .withName(stage + "-rejected-sink")), "rejected"))
+                .noDefaultBranch();
+    }
 
-        return builder.build();
+    private static boolean isUniqueTxn(Outcome outcome) {
+        return outcome instanceof Outcome.Candidate candidate
+                && candidate.candidate().getMultiConversion() == MultiConversionMode.UNIQUE_TXN
+                && candidate.conversion().getTxnId() != null;
+    }
+
+    private static String uniqueTxnKey(AttributedConversion conversion) {
+        return conversion.getAdvertiserId() + '\u0000' + conversion.getTxnId();
+    }
+
+    private static String goalKey(AttributedConversion conversion) {
+        return conversion.getCampaignId() + '\u0000' + conversion.getGoalId();
     }
 }

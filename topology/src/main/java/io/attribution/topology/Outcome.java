@@ -1,25 +1,42 @@
 package io.attribution.topology;
 
 import io.attribution.avro.AttributedConversion;
+import io.attribution.avro.ConversionCandidate;
 import io.attribution.avro.RejectedPostback;
 
-/** What became of one postback: exactly one of the two. */
+/**
+ * What the topology knows of a postback at one step. The rules turn a postback into a Candidate
+ * or a Rejected; the ledgers and the caps turn a Candidate into an Attributed or a Rejected. Every
+ * postback ends as exactly one Attributed or Rejected.
+ */
 sealed interface Outcome {
 
-    /** The output record's key: the click the postback named. */
-    String key();
+    /** The key of the output topics: the click the postback named. */
+    String clickId();
 
     record Attributed(AttributedConversion conversion) implements Outcome {
         @Override
-        public String key() {
+        public String clickId() {
             return conversion.getClickId();
         }
     }
 
     record Rejected(RejectedPostback rejection) implements Outcome {
         @Override
-        public String key() {
+        public String clickId() {
             return rejection.getClickId();
+        }
+    }
+
+    /** Passed the rules; duplicate and cap checks still to come. */
+    record Candidate(ConversionCandidate candidate) implements Outcome {
+        @Override
+        public String clickId() {
+            return candidate.getConversion().getClickId();
+        }
+
+        AttributedConversion conversion() {
+            return candidate.getConversion();
         }
     }
 }

@@ -1,12 +1,27 @@
 package io.attribution.topology;
 
-/** Names of the topology's state stores: part of its upgrade contract, never auto-generated. */
+/** Names of the topology's state stores and repartition topics: its upgrade contract, never generated. */
 final class StoreNames {
 
-    /** click_id -> Click, co-partitioned with the postbacks. */
+    /** click_id -> Click, windowed by click time: clicks expire after the click retention. */
     static final String CLICKS = "clicks-store";
+    /** click_id + request_id -> RawPostback: postbacks waiting for their click, within grace. */
+    static final String PENDING_POSTBACKS = "pending-postbacks-store";
     /** campaign_id -> Campaign, a global store: every instance holds every campaign. */
     static final String CAMPAIGNS = "campaigns-store";
+    /** click_id -> ConversionLedger, windowed by click time. */
+    static final String CLICK_LEDGER = "click-ledger-store";
+    /** advertiser_id + txn_id -> ConversionLedger, for UNIQUE_TXN campaigns. */
+    static final String UNIQUE_TXN_LEDGER = "unique-txn-ledger-store";
+    /** campaign_id + goal_id + day or month -> conversions counted against the cap. */
+    static final String CAP_COUNTERS = "cap-counters-store";
+    /** conversion_id -> true for conversions cancelled by a cap, so their updates stay cancelled. */
+    static final String CAPPED_CONVERSIONS = "capped-conversions-store";
+
+    /** Repartition topic: candidates keyed by advertiser and txn id. */
+    static final String UNIQUE_TXN_REPARTITION = "unique-txn";
+    /** Repartition topics (one per ledger, prefixed with its name): candidates keyed by campaign and goal. */
+    static final String GOAL_CAPS_REPARTITION = "goal-caps";
 
     private StoreNames() {
     }

@@ -1,22 +1,18 @@
 package io.attribution.topology;
 
 import io.attribution.avro.ActivityStatus;
-import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.Click;
+import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.ConversionStatus;
 import io.attribution.avro.Goal;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectedPostback;
 import io.attribution.avro.RejectionReason;
 import io.attribution.schemas.Topics;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -42,36 +39,23 @@ class AttributionTopologyTest {
     private static final Goal INSTALL = fixedGoal("g-install", "install", "1.50", "2.00");
     private static final Goal PURCHASE = percentGoal("g-purchase", "purchase", "7.5", "12");
 
-    private final BinaryAvroSerdes serdes = new BinaryAvroSerdes();
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, Campaign> campaigns;
-    private TestInputTopic<String, Click> clicks;
-    private TestInputTopic<String, RawPostback> postbacks;
+    private TopologyHarness topology;
     private TestOutputTopic<String, AttributedConversion> attributed;
     private TestOutputTopic<String, RejectedPostback> rejected;
 
     @BeforeEach
-    void start(@TempDir Path stateDir) {
-        Properties props = StreamsSettings.of("attribution-test", "unused:9092", stateDir, Map.of());
-        driver = new TopologyTestDriver(AttributionTopology.build(serdes, props), props, NOW);
-        campaigns = driver.createInputTopic(Topics.CAMPAIGNS.name(), new StringSerializer(),
-                serdes.valueSerializer(Topics.CAMPAIGNS));
-        clicks = driver.createInputTopic(Topics.CLICKS.name(), new StringSerializer(),
-                serdes.valueSerializer(Topics.CLICKS));
-        postbacks = driver.createInputTopic(Topics.POSTBACKS_RAW.name(), new StringSerializer(),
-                serdes.valueSerializer(Topics.POSTBACKS_RAW));
-        attributed = driver.createOutputTopic(Topics.CONVERSIONS_ATTRIBUTED.name(), new StringDeserializer(),
-                serdes.valueDeserializer(Topics.CONVERSIONS_ATTRIBUTED));
-        rejected = driver.createOutputTopic(Topics.CONVERSIONS_REJECTED.name(), new StringDeserializer(),
-                serdes.valueDeserializer(Topics.CONVERSIONS_REJECTED));
-
+    void start() {
+        // No grace here: an unknown click is rejected at once (grace has its own tests).
+        topology = new TopologyHarness(AttributionSettings.defaults().withUnknownClickGrace(Duration.ZERO), NOW);
+        attributed = topology.attributed;
+        rejected = topology.rejected;
         givenCampaign(campaign("camp-1", INSTALL, PURCHASE).setDefaultGoalId("g-install").build());
         givenClick(click("click-1", "camp-1", NOW.minus(Duration.ofHours(1))));
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        topology.close();
     }
 
     @Test
@@ -182,7 +166,7 @@ class AttributionTopologyTest {
 
     @Test
     void deletedCampaignIsUnknown() {
-        campaigns.pipeInput("camp-1", null);
+        topology.deleteCampaign("camp-1");
 
         send(postback("click-1", NOW));
 
@@ -273,27 +257,38 @@ class AttributionTopologyTest {
     }
 
     @Test
-    void joinNeedsNoRepartitionAndEveryNameIsExplicit(@TempDir Path stateDir) {
+    void onlyUniqueTxnAndCapsRepartitionAndEveryNameIsExplicit(@TempDir Path stateDir) {
         Properties props = StreamsSettings.of("naming-test", "unused:9092", stateDir, Map.of());
         // ensure.explicit.internal.resource.naming makes build() fail on any generated name.
-        Topology topology = AttributionTopology.build(serdes, props);
+        Topology topology = AttributionTopology.build(new BinaryAvroSerdes(), props, AttributionSettings.defaults());
 
         TopologyDescription description = topology.describe();
-        assertThat(description.toString()).doesNotContain("repartition").doesNotContain("KSTREAM-");
-        assertThat(description.subtopologies()).hasSize(1);
-        assertThat(description.globalStores()).hasSize(1);
+        assertThat(description.toString()).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
+        List<String> sourceTopics = description.subtopologies().stream()
+                .flatMap(subtopology -> subtopology.nodes().stream())
+                .filter(node -> node instanceof TopologyDescription.Source)
+                .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
+                .toList();
+        assertThat(sourceTopics).containsExactlyInAnyOrder(Topics.CLICKS.name(), Topics.POSTBACKS_RAW.name(),
+                "unique-txn-repartition", "click-ledger-goal-caps-repartition",
+                "unique-txn-ledger-goal-caps-repartition");
+        // clicks and postbacks meet in one sub-topology: the join itself needs no repartition.
+        assertThat(description.subtopologies()).hasSize(3).anySatisfy(subtopology -> assertThat(subtopology.nodes())
+                .filteredOn(node -> node instanceof TopologyDescription.Source)
+                .extracting(TopologyDescription.Node::name)
+                .containsExactlyInAnyOrder("postbacks-source", "clicks-source"));
     }
 
     private void givenCampaign(Campaign campaign) {
-        campaigns.pipeInput(campaign.getCampaignId(), campaign);
+        topology.campaign(campaign);
     }
 
     private void givenClick(Click click) {
-        clicks.pipeInput(click.getClickId(), click, click.getClickedAt());
+        topology.click(click);
     }
 
     private void send(RawPostback postback) {
-        postbacks.pipeInput(postback.getClickId(), postback, postback.getReceivedAt());
+        topology.postback(postback);
     }
 
     private RejectionReason rejectionReason() {

@@ -1,7 +1,6 @@
 package io.attribution.topology;
 
 import io.attribution.schemas.RecordSerdes;
-import io.attribution.schemas.Topic;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -21,9 +20,9 @@ import java.io.IOException;
 final class BinaryAvroSerdes implements RecordSerdes {
 
     @Override
-    public <V extends SpecificRecord> Serde<V> valueSerde(Topic<V> topic) {
-        SpecificData model = SpecificData.getForClass(topic.valueType());
-        var schema = model.getSchema(topic.valueType());
+    public <V extends SpecificRecord> Serde<V> valueSerde(Class<V> type) {
+        SpecificData model = SpecificData.getForClass(type);
+        var schema = model.getSchema(type);
         SpecificDatumWriter<V> writer = new SpecificDatumWriter<>(schema, model);
         SpecificDatumReader<V> reader = new SpecificDatumReader<>(schema, schema, model);
         return Serdes.serdeFrom(
@@ -49,7 +48,7 @@ final class BinaryAvroSerdes implements RecordSerdes {
                     try {
                         return reader.read(null, decoder);
                     } catch (IOException | RuntimeException e) {
-                        throw new SerializationException("not an Avro " + topic.valueType().getSimpleName(), e);
+                        throw new SerializationException("not an Avro " + type.getSimpleName(), e);
                     }
                 });
     }

@@ -1,0 +1,28 @@
+package io.attribution.topology;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Windowed stores hold the state that must expire (clicks, ledgers, counters): the store drops
+ * whole segments past its retention, so nothing is ever scanned to forget old entries.
+ */
+final class WindowedStores {
+
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.ofEpochMilli(Long.MAX_VALUE);
+
+    private WindowedStores() {
+    }
+
+    /** The newest value under {@code key}, with the time it is filed under. */
+    static <V> Optional<KeyValue<Long, V>> latest(WindowStore<String, V> store, String key) {
+        try (WindowStoreIterator<V> values = store.backwardFetch(key, EARLIEST, LATEST)) {
+            return values.hasNext() ? Optional.of(values.next()) : Optional.empty();
+        }
+    }
+}

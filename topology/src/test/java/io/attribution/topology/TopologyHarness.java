@@ -1,0 +1,85 @@
+package io.attribution.topology;
+
+import io.attribution.avro.AttributedConversion;
+import io.attribution.avro.Campaign;
+import io.attribution.avro.Click;
+import io.attribution.avro.RawPostback;
+import io.attribution.avro.RejectedPostback;
+import io.attribution.schemas.Topics;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+
+/** The attribution topology in a TopologyTestDriver, fed and read in the pipeline's own types. */
+final class TopologyHarness implements AutoCloseable {
+
+    final BinaryAvroSerdes serdes = new BinaryAvroSerdes();
+    final TopologyTestDriver driver;
+    private final TestInputTopic<String, Campaign> campaigns;
+    private final TestInputTopic<String, Click> clicks;
+    private final TestInputTopic<String, RawPostback> postbacks;
+    final TestOutputTopic<String, AttributedConversion> attributed;
+    final TestOutputTopic<String, RejectedPostback> rejected;
+    private final Path stateDir;
+
+    TopologyHarness(AttributionSettings settings, Instant wallClockStart) {
+        try {
+            stateDir = Files.createTempDirectory("topology-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Properties props = StreamsSettings.of("attribution-test", "unused:9092", stateDir, Map.of());
+        driver = new TopologyTestDriver(AttributionTopology.build(serdes, props, settings), props, wallClockStart);
+        campaigns = driver.createInputTopic(Topics.CAMPAIGNS.name(), new StringSerializer(),
+                serdes.valueSerializer(Topics.CAMPAIGNS));
+        clicks = driver.createInputTopic(Topics.CLICKS.name(), new StringSerializer(),
+                serdes.valueSerializer(Topics.CLICKS));
+        postbacks = driver.createInputTopic(Topics.POSTBACKS_RAW.name(), new StringSerializer(),
+                serdes.valueSerializer(Topics.POSTBACKS_RAW));
+        attributed = driver.createOutputTopic(Topics.CONVERSIONS_ATTRIBUTED.name(), new StringDeserializer(),
+                serdes.valueDeserializer(Topics.CONVERSIONS_ATTRIBUTED));
+        rejected = driver.createOutputTopic(Topics.CONVERSIONS_REJECTED.name(), new StringDeserializer(),
+                serdes.valueDeserializer(Topics.CONVERSIONS_REJECTED));
+    }
+
+    void campaign(Campaign campaign) {
+        campaigns.pipeInput(campaign.getCampaignId(), campaign);
+    }
+
+    void deleteCampaign(String campaignId) {
+        campaigns.pipeInput(campaignId, null);
+    }
+
+    void click(Click click) {
+        clicks.pipeInput(click.getClickId(), click, click.getClickedAt());
+    }
+
+    void postback(RawPostback postback) {
+        postbacks.pipeInput(postback.getClickId(), postback, postback.getReceivedAt());
+    }
+
+    void advanceWallClock(Duration duration) {
+        driver.advanceWallClockTime(duration);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        try (var paths = Files.walk(stateDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
