@@ -13,6 +13,7 @@ import io.attribution.avro.RejectionReason;
 import io.attribution.postback.InvalidParameterException;
 import io.attribution.postback.PostbackParameters;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -49,57 +50,90 @@ final class AttributionRules {
         if (unreadable.isPresent()) {
             return unreadable.get();
         }
+        if (click == null) {
+            return reject(postback, RejectionReason.UNKNOWN_CLICK, "no click with click_id " + postback.getClickId(), null);
+        }
+        if (campaign == null) {
+            return reject(postback, RejectionReason.UNKNOWN_CAMPAIGN,
+                    "campaign " + click.getCampaignId() + " is not known", click);
+        }
+        PostbackParameters params = PostbackParameters.of(postback);
         try {
-            return new Outcome.Candidate(candidate(postback, click, campaign));
+            return new Outcome.Candidate(newConversion(postback, params, click, campaign));
         } catch (Rejection rejection) {
-            return reject(postback, rejection.reason(), rejection.getMessage(), click);
+            if (params.txnId().isEmpty()) {
+                return reject(postback, rejection.reason(), rejection.getMessage(), click);
+            }
+            // With a txn id it may be a status update (a chargeback after the window, on a paused
+            // campaign, without the amount): only the ledger of that txn id can tell.
+            return new Outcome.Candidate(updateOnly(postback, params, click, campaign, rejection));
         }
     }
 
-    private static ConversionCandidate candidate(RawPostback postback, Click click, Campaign campaign)
-            throws Rejection {
-        PostbackParameters params = PostbackParameters.of(postback);
-        if (click == null) {
-            throw new Rejection(RejectionReason.UNKNOWN_CLICK, "no click with click_id " + postback.getClickId());
-        }
-        if (campaign == null) {
-            throw new Rejection(RejectionReason.UNKNOWN_CAMPAIGN, "campaign " + click.getCampaignId() + " is not known");
-        }
+    private static ConversionCandidate newConversion(RawPostback postback, PostbackParameters params, Click click,
+                                                     Campaign campaign) throws Rejection {
         if (campaign.getStatus() == ActivityStatus.PAUSED) {
             throw new Rejection(RejectionReason.CAMPAIGN_PAUSED, "campaign " + campaign.getCampaignId() + " is paused");
         }
         requireWithinWindow(postback, click, campaign);
         Goal goal = GoalResolver.resolve(campaign, params);
         Earnings earnings = Earnings.of(campaign, goal, params);
-        AttributedConversion conversion = AttributedConversion.newBuilder()
+        AttributedConversion conversion = conversion(postback, params, click, campaign)
+                .setGoalId(goal.getGoalId())
+                .setGoalValue(goal.getValue())
+                .setRevenue(earnings.revenue())
+                .setPayout(earnings.payout())
+                .setCurrency(earnings.currency())
+                .build();
+        MultiConversionMode mode = goal.getMultiConversion() != null
+                ? goal.getMultiConversion() : campaign.getMultiConversion();
+        return candidate(postback, params, click, conversion, mode).build();
+    }
+
+    /** A postback that can only update an existing conversion: no goal or money of its own. */
+    private static ConversionCandidate updateOnly(RawPostback postback, PostbackParameters params, Click click,
+                                                  Campaign campaign, Rejection asNewConversion) {
+        AttributedConversion conversion = conversion(postback, params, click, campaign)
+                .setGoalId("")
+                .setGoalValue("")
+                .setRevenue(BigDecimal.ZERO)
+                .setPayout(BigDecimal.ZERO)
+                .setCurrency(campaign.getCurrency())
+                .build();
+        return candidate(postback, params, click, conversion, campaign.getMultiConversion())
+                .setNewConversionRejection(asNewConversion.reason())
+                .setNewConversionRejectionDetail(asNewConversion.getMessage())
+                .build();
+    }
+
+    private static AttributedConversion.Builder conversion(RawPostback postback, PostbackParameters params, Click click,
+                                                           Campaign campaign) {
+        return AttributedConversion.newBuilder()
                 .setConversionId(postback.getRequestId())
                 .setRequestId(postback.getRequestId())
                 .setClickId(click.getClickId())
                 .setCampaignId(campaign.getCampaignId())
                 .setAdvertiserId(campaign.getAdvertiserId())
                 .setAffiliateId(click.getAffiliateId())
-                .setGoalId(goal.getGoalId())
-                .setGoalValue(goal.getValue())
                 .setTxnId(params.txnId().orElse(null))
                 .setStatus(params.status().orElse(ConversionStatus.APPROVED))
                 .setPreviousStatus(null)
                 .setSaleAmount(params.saleAmount().orElse(null))
-                .setRevenue(earnings.revenue())
-                .setPayout(earnings.payout())
-                .setCurrency(earnings.currency())
                 .setClickedAt(click.getClickedAt())
                 .setConvertedAt(postback.getReceivedAt())
                 .setSubs(click.getSubs())
-                .setParams(params.flatten())
-                .build();
-        MultiConversionMode mode = goal.getMultiConversion() != null
-                ? goal.getMultiConversion() : campaign.getMultiConversion();
+                .setParams(params.flatten());
+    }
+
+    private static ConversionCandidate.Builder candidate(RawPostback postback, PostbackParameters params, Click click,
+                                                         AttributedConversion conversion, MultiConversionMode mode) {
         return ConversionCandidate.newBuilder()
                 .setConversion(conversion)
                 .setFingerprint(Fingerprint.of(click.getClickId(), params))
                 .setMultiConversion(mode)
                 .setPostback(postback)
-                .build();
+                .setNewConversionRejection(null)
+                .setNewConversionRejectionDetail(null);
     }
 
     private static void requireWithinWindow(RawPostback postback, Click click, Campaign campaign) throws Rejection {

@@ -18,9 +18,12 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>An identical resend never counts again, in any mode: DUPLICATE_CONVERSION.</li>
- *   <li>A txn id already converted: with a new status it is a status update of that conversion
- *       (emitted with previous_status); with the same status, DUPLICATE_TXN. Under UNIQUE_TXN the
- *       ledger is the advertiser's, so this holds across clicks and goals; otherwise per goal.</li>
+ *   <li>A txn id already converted in this ledger (any goal): with a new status it is a status
+ *       update of that conversion (emitted with previous_status, keeping its goal and money); with
+ *       the same status, DUPLICATE_TXN. Under UNIQUE_TXN the ledger is the advertiser's, so this
+ *       holds across clicks.</li>
+ *   <li>A postback the rules could not take as a new conversion (paused, expired, unknown goal,
+ *       no amount...) but that carries a txn id is rejected for that reason when it updates nothing.</li>
  *   <li>ONE_PER_CLICK: one conversion per click and goal, else DUPLICATE_CONVERSION.</li>
  *   <li>ALLOW_UNIQUE_TXN and UNIQUE_TXN: a postback without txn id counts once per click and goal.</li>
  *   <li>ALLOW: anything else counts.</li>
@@ -44,12 +47,13 @@ final class LedgerRules {
         if (conversion.getTxnId() != null) {
             Optional<AttributedConversion> sameTxn = ledger.getRecorded().stream()
                     .filter(recorded -> conversion.getTxnId().equals(recorded.getTxnId()))
-                    .filter(recorded -> mode == MultiConversionMode.UNIQUE_TXN
-                            || recorded.getGoalId().equals(conversion.getGoalId()))
                     .reduce((first, later) -> later);
             if (sameTxn.isPresent()) {
                 return statusUpdate(ledger, candidate, sameTxn.get());
             }
+        }
+        if (candidate.getNewConversionRejection() != null) {
+            return rejected(candidate, candidate.getNewConversionRejection(), candidate.getNewConversionRejectionDetail());
         }
         boolean goalAlreadyConverted = ledger.getRecorded().stream()
                 .anyMatch(recorded -> recorded.getGoalId().equals(conversion.getGoalId()));
@@ -77,7 +81,8 @@ final class LedgerRules {
                 .setPreviousStatus(existing.getStatus())
                 .setConvertedAt(update.getConvertedAt())
                 .build();
-        ConversionCandidate updateCandidate = ConversionCandidate.newBuilder(candidate).setConversion(updated).build();
+        ConversionCandidate updateCandidate = ConversionCandidate.newBuilder(candidate).setConversion(updated)
+                .setNewConversionRejection(null).setNewConversionRejectionDetail(null).build();
         List<AttributedConversion> recorded = new ArrayList<>(ledger.getRecorded());
         recorded.replaceAll(r -> r.getConversionId().equals(existing.getConversionId()) ? updated : r);
         return new Decision(new Outcome.Candidate(updateCandidate), Optional.of(ConversionLedger.newBuilder(ledger)
@@ -104,7 +109,8 @@ final class LedgerRules {
 
     private static Decision rejected(ConversionCandidate candidate, RejectionReason reason, String detail) {
         AttributedConversion conversion = candidate.getConversion();
+        String goalId = conversion.getGoalId().isEmpty() ? null : conversion.getGoalId();
         return new Decision(Rejections.of(candidate.getPostback(), reason, detail, conversion.getCampaignId(),
-                conversion.getGoalId(), conversion.getConvertedAt()), Optional.empty());
+                goalId, conversion.getConvertedAt()), Optional.empty());
     }
 }
