@@ -102,11 +102,18 @@ public final class Pipeline implements AutoCloseable {
                     rules, TOPOLOGY_READY_TIMEOUT));
         }
         if (parts.contains(Part.INGEST)) {
+            IngestConfig defaults = IngestConfig.defaults();
             IngestConfig config = new IngestConfig(settings.string(PipelineSettings.INGEST_HOST),
                     settings.integer(PipelineSettings.INGEST_PORT),
                     settings.integer(PipelineSettings.INGEST_MAX_BODY_BYTES),
+                    settings.integer(PipelineSettings.INGEST_MAX_REQUEST_HEADER_BYTES),
+                    settings.millis(PipelineSettings.INGEST_IDLE_TIMEOUT_MS),
+                    settings.integer(PipelineSettings.INGEST_MIN_REQUEST_DATA_RATE),
+                    settings.integer(PipelineSettings.INGEST_MAX_CONCURRENT_REQUESTS),
+                    defaults.maxQueueWait(),
+                    settings.integer(PipelineSettings.INGEST_MAX_REQUESTS_PER_SECOND),
                     settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS),
-                    IngestConfig.defaults().retryAfter());
+                    defaults.retryAfter());
             ingest = IngestServer.start(config, bootstrapServers, serdes);
             started.push(ingest);
         }

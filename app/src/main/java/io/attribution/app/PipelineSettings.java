@@ -25,6 +25,11 @@ public final class PipelineSettings {
     public static final String INGEST_HOST = "ingest.host";
     public static final String INGEST_PORT = "ingest.port";
     public static final String INGEST_MAX_BODY_BYTES = "ingest.max.body.bytes";
+    public static final String INGEST_MAX_REQUEST_HEADER_BYTES = "ingest.max.request.header.bytes";
+    public static final String INGEST_IDLE_TIMEOUT_MS = "ingest.idle.timeout.ms";
+    public static final String INGEST_MIN_REQUEST_DATA_RATE = "ingest.min.request.data.rate";
+    public static final String INGEST_MAX_CONCURRENT_REQUESTS = "ingest.max.concurrent.requests";
+    public static final String INGEST_MAX_REQUESTS_PER_SECOND = "ingest.max.requests.per.second";
     public static final String INGEST_PRODUCE_TIMEOUT_MS = "ingest.produce.timeout.ms";
     public static final String TOPOLOGY_APPLICATION_ID = "topology.application.id";
     public static final String TOPOLOGY_STATE_DIR = "topology.state.dir";
@@ -49,6 +54,11 @@ public final class PipelineSettings {
         defaults.put(INGEST_HOST, "127.0.0.1");
         defaults.put(INGEST_PORT, "8080");
         defaults.put(INGEST_MAX_BODY_BYTES, "65536");
+        defaults.put(INGEST_MAX_REQUEST_HEADER_BYTES, "8192");
+        defaults.put(INGEST_IDLE_TIMEOUT_MS, "30000");
+        defaults.put(INGEST_MIN_REQUEST_DATA_RATE, "1024");
+        defaults.put(INGEST_MAX_CONCURRENT_REQUESTS, "512");
+        defaults.put(INGEST_MAX_REQUESTS_PER_SECOND, "200");
         defaults.put(INGEST_PRODUCE_TIMEOUT_MS, "5000");
         defaults.put(TOPOLOGY_APPLICATION_ID, "postback-attribution");
         defaults.put(TOPOLOGY_STATE_DIR, "");

@@ -3,9 +3,15 @@ package io.attribution.ingest;
 import io.attribution.schemas.RecordSerdes;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.DoSHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -22,6 +28,8 @@ public final class IngestServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
+    /** Beyond this many distinct clients being rate-tracked, new ones are refused too (memory bound). */
+    private static final int MAX_TRACKED_CLIENTS = 100_000;
 
     private final Server server;
     private final ServerConnector connector;
@@ -32,9 +40,15 @@ public final class IngestServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("ingest");
         this.server = new Server(threads);
-        this.connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        // One buffer for the request line and headers: a longer URI is 414, longer headers 431.
+        http.setRequestHeaderSize(config.maxRequestHeaderBytes());
+        http.setMinRequestDataRate(config.minRequestDataRate());
+        http.setSendServerVersion(false);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
 
         this.publisher = new PostbackPublisher(bootstrapServers, serdes, config.produceTimeout());
@@ -52,10 +66,24 @@ public final class IngestServer implements AutoCloseable {
         context.setErrorHandler(new JsonErrorHandler());
         server.setErrorHandler(JsonErrorHandler.outsideContext());
 
+        server.setHandler(new GracefulHandler(limits(config, context)));
+        server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+    }
+
+    /**
+     * Outermost first: a flooding client is turned away (429) before it takes one of the bounded
+     * request slots (503 when all are busy), and bodies are size-checked before the servlet reads them.
+     */
+    private static Handler limits(IngestConfig config, Handler context) {
         SizeLimitHandler sizeLimit = new SizeLimitHandler(config.maxBodyBytes(), -1);
         sizeLimit.setHandler(context);
-        server.setHandler(new GracefulHandler(sizeLimit));
-        server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+        QoSHandler concurrency = new QoSHandler(sizeLimit);
+        concurrency.setMaxRequestCount(config.maxConcurrentRequests());
+        concurrency.setMaxSuspendedRequestCount(config.maxConcurrentRequests());
+        concurrency.setMaxSuspend(config.maxQueueWait());
+        return new DoSHandler(concurrency, DoSHandler.ID_FROM_REMOTE_ADDRESS,
+                new DoSHandler.LeakingBucketTrackerFactory(config.maxRequestsPerSecond()),
+                new DoSHandler.StatusRejectHandler(HttpStatus.TOO_MANY_REQUESTS_429), MAX_TRACKED_CLIENTS);
     }
 
     /** Starts serving; returns once the port is bound. */

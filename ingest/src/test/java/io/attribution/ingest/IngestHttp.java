@@ -69,13 +69,13 @@ final class IngestHttp {
                 .thenApply(response -> answer(response, start));
     }
 
-    private HttpRequest.Builder request(String pathAndQuery) {
+    HttpRequest.Builder request(String pathAndQuery) {
         return HttpRequest.newBuilder(base.resolve(pathAndQuery))
                 .timeout(Duration.ofSeconds(30))
                 .header("User-Agent", USER_AGENT);
     }
 
-    private Answer send(HttpRequest request) throws Exception {
+    Answer send(HttpRequest request) throws Exception {
         long start = System.nanoTime();
         return answer(client.send(request, HttpResponse.BodyHandlers.ofString()), start);
     }

@@ -1,0 +1,141 @@
+package io.attribution.ingest;
+
+import io.attribution.embedded.EmbeddedKafkaBroker;
+import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.schemas.RegistrySerdes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each defence of the edge against a hostile or broken client, on the real server. */
+class IngestLimitsIT {
+
+    private static EmbeddedKafkaBroker broker;
+    private static EmbeddedSchemaRegistry registry;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
+                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
+        broker = EmbeddedKafkaBroker.start();
+        registry = registryStart.join();
+        RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static IngestServer start(IngestConfig config) throws Exception {
+        return IngestServer.start(config.withPort(0), broker.bootstrapServers(), new RegistrySerdes(registry.registryUrl()));
+    }
+
+    @Test
+    void overlongUriIs414AndOverlongHeadersAre431() throws Exception {
+        try (IngestServer ingest = start(IngestConfig.defaults().withMaxRequestHeaderBytes(2048))) {
+            IngestHttp http = new IngestHttp(ingest.uri());
+
+            IngestHttp.Answer longUri = http.get("/postback?click_id=c&sub1=" + "x".repeat(4000));
+            IngestHttp.Answer longHeader = http.send(http.request("/postback?click_id=c")
+                    .header("X-Padding", "y".repeat(4000)).GET().build());
+            IngestHttp.Answer normal = http.get("/postback?click_id=c");
+
+            assertThat(longUri.status()).isEqualTo(414);
+            assertThat(longUri.field("error")).isEqualTo("HTTP_414");
+            assertThat(longHeader.status()).isEqualTo(431);
+            assertThat(longHeader.field("error")).isEqualTo("HTTP_431");
+            assertThat(normal.status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void slowBodySenderIsCutOffWhileANormalClientIsAnswered() throws Exception {
+        IngestConfig config = IngestConfig.defaults().withSlowClientLimits(Duration.ofSeconds(3), 200);
+        try (IngestServer ingest = start(config);
+             RawHttpClient slow = new RawHttpClient(ingest.uri(), "127.0.0.2")) {
+            slow.send("POST /postback HTTP/1.1\r\nHost: ingest\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: 1000\r\n\r\nclick_id=");
+            // One byte a second: far below 200 bytes/s, yet never silent long enough to idle out.
+            Thread trickle = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 60; i++) {
+                        Thread.sleep(1000);
+                        slow.send("a");
+                    }
+                } catch (Exception closedByServer) {
+                    // expected
+                }
+            });
+            trickle.setDaemon(true);
+            trickle.start();
+
+            assertThat(new IngestHttp(ingest.uri()).get("/postback?click_id=normal").status()).isEqualTo(200);
+            Duration cutOffAfter = slow.awaitServerClose(Duration.ofSeconds(30));
+            assertThat(cutOffAfter).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void silentConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        IngestConfig config = IngestConfig.defaults().withSlowClientLimits(Duration.ofSeconds(1), 0);
+        try (IngestServer ingest = start(config);
+             RawHttpClient silent = new RawHttpClient(ingest.uri(), "127.0.0.2")) {
+            silent.send("GET /postback?click_id=c HTTP/1.1\r\nHost: ing");
+
+            Duration closedAfter = silent.awaitServerClose(Duration.ofSeconds(10));
+
+            assertThat(closedAfter).isLessThan(Duration.ofSeconds(5));
+            assertThat(new IngestHttp(ingest.uri()).get("/postback?click_id=normal").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aFloodFromOneClientGets429WhileAnotherClientGets200() throws Exception {
+        try (IngestServer ingest = start(IngestConfig.defaults().withMaxRequestsPerSecond(5))) {
+            URI uri = ingest.uri();
+            List<Integer> flood = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                flood.add(RawHttpClient.get(uri, "127.0.0.2", "/healthz"));
+            }
+            int other = RawHttpClient.get(uri, "127.0.0.3", "/postback?click_id=other-client");
+
+            assertThat(flood).contains(429);
+            assertThat(flood.subList(0, 3)).containsOnly(200);
+            assertThat(other).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void whenEveryRequestSlotIsBusyTheNextRequestGets503() throws Exception {
+        IngestConfig config = IngestConfig.defaults().withSlowClientLimits(Duration.ofSeconds(30), 0)
+                .withConcurrency(1, Duration.ofMillis(300));
+        try (IngestServer ingest = start(config);
+             RawHttpClient holder = new RawHttpClient(ingest.uri(), "127.0.0.2")) {
+            // Headers sent, body promised but not sent: the request holds the only slot.
+            holder.send("POST /postback HTTP/1.1\r\nHost: ingest\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Connection: close\r\nContent-Length: 20\r\n\r\n");
+            Thread.sleep(300);
+
+            int saturated = RawHttpClient.get(ingest.uri(), "127.0.0.3", "/postback?click_id=waiting");
+
+            holder.send("click_id=held-slot-1");
+            assertThat(holder.status()).isEqualTo(200);
+            assertThat(saturated).isEqualTo(503);
+            assertThat(RawHttpClient.get(ingest.uri(), "127.0.0.3", "/postback?click_id=after")).isEqualTo(200);
+        }
+    }
+}
