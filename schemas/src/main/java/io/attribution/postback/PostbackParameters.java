@@ -34,6 +34,7 @@ public final class PostbackParameters {
     public static final String TXN_ID = "txn_id";
     public static final String STATUS = "status";
     public static final String SECURITY_TOKEN = "security_token";
+    public static final String CAMPAIGN_ID = "campaign_id";
 
     /** Canonical name first, then its aliases (HasOffers: transaction_id, adv_sub, amount; Everflow: order_id, event_id). */
     private static final Map<String, List<String>> NAMES = Map.of(
@@ -45,7 +46,8 @@ public final class PostbackParameters {
             CURRENCY, List.of(CURRENCY),
             TXN_ID, List.of(TXN_ID, "order_id", "adv_sub"),
             STATUS, List.of(STATUS),
-            SECURITY_TOKEN, List.of(SECURITY_TOKEN, "token"));
+            SECURITY_TOKEN, List.of(SECURITY_TOKEN, "token"),
+            CAMPAIGN_ID, List.of(CAMPAIGN_ID, "offer_id", "camp_id"));
 
     /** Ids are keys and log entries: long enough for any tracker, short enough to keep state small. */
     public static final int MAX_ID_LENGTH = 256;
@@ -81,6 +83,7 @@ public final class PostbackParameters {
         currency();
         txnId();
         status();
+        campaignId();
         return this;
     }
 
@@ -102,6 +105,16 @@ public final class PostbackParameters {
 
     public Optional<String> securityToken() {
         return single(SECURITY_TOKEN);
+    }
+
+    /** The names under which a security token may come, so ingest can replace it with its digest. */
+    public static List<String> securityTokenNames() {
+        return NAMES.get(SECURITY_TOKEN);
+    }
+
+    /** The campaign the advertiser names, so the edge can check its token before writing. */
+    public Optional<String> campaignId() {
+        return id(CAMPAIGN_ID);
     }
 
     public Optional<BigDecimal> saleAmount() {
@@ -139,14 +152,16 @@ public final class PostbackParameters {
     /**
      * Every parameter with one value each (the first non-empty one, query before body), under the
      * name the advertiser used: what a conversion carries for data consumers (coupon, sku, subs...).
+     * The security token is left out.
      */
     public Map<String, String> flatten() {
         Map<String, String> flat = new LinkedHashMap<>();
         for (Map<String, List<String>> source : List.of(query, body)) {
-            source.forEach((name, values) -> values.stream()
-                    .filter(v -> !v.isEmpty())
-                    .findFirst()
-                    .ifPresent(v -> flat.putIfAbsent(name, v)));
+            source.forEach((name, values) -> {
+                if (!securityTokenNames().contains(name)) {
+                    values.stream().filter(v -> !v.isEmpty()).findFirst().ifPresent(v -> flat.putIfAbsent(name, v));
+                }
+            });
         }
         return flat;
     }

@@ -30,6 +30,10 @@ final class AttributionRules {
 
     /** A postback that can never be attributed, whatever click may still arrive. */
     static Optional<Outcome.Rejected> unreadable(RawPostback postback) {
+        if (postback.getEdgeRejection() != null) {
+            // Refused by ingest (token, address): recorded for the postback log, never attributed.
+            return Optional.of(reject(postback, postback.getEdgeRejection(), postback.getEdgeRejectionDetail(), null));
+        }
         if (postback.getClickId().isBlank()) {
             return Optional.of(reject(postback, RejectionReason.MISSING_CLICK_ID, "click_id is required", null));
         }
@@ -58,6 +62,11 @@ final class AttributionRules {
                     "campaign " + click.getCampaignId() + " is not known", click);
         }
         PostbackParameters params = PostbackParameters.of(postback);
+        try {
+            SecurityRules.require(postback, params, campaign);
+        } catch (Rejection refused) {
+            return reject(postback, refused.reason(), refused.getMessage(), click);
+        }
         try {
             return new Outcome.Candidate(newConversion(postback, params, click, campaign));
         } catch (Rejection rejection) {

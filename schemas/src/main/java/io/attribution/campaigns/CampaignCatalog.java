@@ -1,0 +1,109 @@
+package io.attribution.campaigns;
+
+import io.attribution.avro.Campaign;
+import io.attribution.schemas.RecordSerdes;
+import io.attribution.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local, always-current copy of the compacted {@code campaigns} topic: read from the beginning
+ * on start, then followed. Campaigns are few (thousands), so every process that needs them on its
+ * request path (the ingest edge, the admin API) keeps them all in memory.
+ */
+public final class CampaignCatalog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignCatalog.class);
+
+    private final Map<String, Campaign> campaigns = new ConcurrentHashMap<>();
+    private final KafkaConsumer<String, Campaign> consumer;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread follower;
+
+    private CampaignCatalog(String bootstrapServers, RecordSerdes serdes) {
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "campaign-catalog",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), serdes.valueDeserializer(Topics.CAMPAIGNS));
+        this.follower = new Thread(this::follow, "campaign-catalog");
+        follower.setDaemon(true);
+    }
+
+    /** Starts following the topic; {@link #awaitCaughtUp} tells when the start state is complete. */
+    public static CampaignCatalog start(String bootstrapServers, RecordSerdes serdes) {
+        CampaignCatalog catalog = new CampaignCatalog(bootstrapServers, serdes);
+        catalog.follower.start();
+        return catalog;
+    }
+
+    public Optional<Campaign> get(String campaignId) {
+        return Optional.ofNullable(campaigns.get(campaignId));
+    }
+
+    public Collection<Campaign> all() {
+        return List.copyOf(campaigns.values());
+    }
+
+    /** True once every campaign written before the start has been read. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void follow() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CAMPAIGNS.name(), Duration.ofSeconds(30))
+                    .stream().map(PartitionInfo::partition)
+                    .map(partition -> new TopicPartition(Topics.CAMPAIGNS.name(), partition)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> startEnd = consumer.endOffsets(partitions);
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<String, Campaign> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() == null) {
+                        campaigns.remove(record.key());
+                    } else {
+                        campaigns.put(record.key(), record.value());
+                    }
+                }
+                if (caughtUp.getCount() > 0
+                        && partitions.stream().allMatch(p -> consumer.position(p) >= startEnd.get(p))) {
+                    caughtUp.countDown();
+                }
+            }
+        } catch (WakeupException closing) {
+            // close() was called
+        } catch (RuntimeException e) {
+            LOG.error("Campaign catalog stopped following {}", Topics.CAMPAIGNS.name(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.wakeup();
+        try {
+            follower.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
