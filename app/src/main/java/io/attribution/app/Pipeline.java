@@ -102,18 +102,18 @@ public final class Pipeline implements AutoCloseable {
                     rules, TOPOLOGY_READY_TIMEOUT));
         }
         if (parts.contains(Part.INGEST)) {
-            IngestConfig defaults = IngestConfig.defaults();
-            IngestConfig config = new IngestConfig(settings.string(PipelineSettings.INGEST_HOST),
-                    settings.integer(PipelineSettings.INGEST_PORT),
-                    settings.integer(PipelineSettings.INGEST_MAX_BODY_BYTES),
-                    settings.integer(PipelineSettings.INGEST_MAX_REQUEST_HEADER_BYTES),
-                    settings.millis(PipelineSettings.INGEST_IDLE_TIMEOUT_MS),
-                    settings.integer(PipelineSettings.INGEST_MIN_REQUEST_DATA_RATE),
-                    settings.integer(PipelineSettings.INGEST_MAX_CONCURRENT_REQUESTS),
-                    defaults.maxQueueWait(),
-                    settings.integer(PipelineSettings.INGEST_MAX_REQUESTS_PER_SECOND),
-                    settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS),
-                    defaults.retryAfter());
+            IngestConfig config = IngestConfig.builder()
+                    .host(settings.string(PipelineSettings.INGEST_HOST))
+                    .port(settings.integer(PipelineSettings.INGEST_PORT))
+                    .maxBodyBytes(settings.integer(PipelineSettings.INGEST_MAX_BODY_BYTES))
+                    .maxRequestHeaderBytes(settings.integer(PipelineSettings.INGEST_MAX_REQUEST_HEADER_BYTES))
+                    .idleTimeout(settings.millis(PipelineSettings.INGEST_IDLE_TIMEOUT_MS))
+                    .minRequestDataRate(settings.integer(PipelineSettings.INGEST_MIN_REQUEST_DATA_RATE))
+                    .maxConcurrentRequests(settings.integer(PipelineSettings.INGEST_MAX_CONCURRENT_REQUESTS))
+                    .maxRequestsPerSecond(settings.integer(PipelineSettings.INGEST_MAX_REQUESTS_PER_SECOND))
+                    .trustedProxies(settings.list(PipelineSettings.INGEST_TRUSTED_PROXIES))
+                    .produceTimeout(settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS))
+                    .build();
             ingest = IngestServer.start(config, bootstrapServers, serdes);
             started.push(ingest);
         }

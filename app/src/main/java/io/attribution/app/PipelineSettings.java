@@ -5,7 +5,9 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,7 @@ public final class PipelineSettings {
     public static final String INGEST_MIN_REQUEST_DATA_RATE = "ingest.min.request.data.rate";
     public static final String INGEST_MAX_CONCURRENT_REQUESTS = "ingest.max.concurrent.requests";
     public static final String INGEST_MAX_REQUESTS_PER_SECOND = "ingest.max.requests.per.second";
+    public static final String INGEST_TRUSTED_PROXIES = "ingest.trusted.proxies";
     public static final String INGEST_PRODUCE_TIMEOUT_MS = "ingest.produce.timeout.ms";
     public static final String TOPOLOGY_APPLICATION_ID = "topology.application.id";
     public static final String TOPOLOGY_STATE_DIR = "topology.state.dir";
@@ -59,6 +62,7 @@ public final class PipelineSettings {
         defaults.put(INGEST_MIN_REQUEST_DATA_RATE, "1024");
         defaults.put(INGEST_MAX_CONCURRENT_REQUESTS, "512");
         defaults.put(INGEST_MAX_REQUESTS_PER_SECOND, "200");
+        defaults.put(INGEST_TRUSTED_PROXIES, "");
         defaults.put(INGEST_PRODUCE_TIMEOUT_MS, "5000");
         defaults.put(TOPOLOGY_APPLICATION_ID, "postback-attribution");
         defaults.put(TOPOLOGY_STATE_DIR, "");
@@ -130,6 +134,12 @@ public final class PipelineSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'");
         }
+    }
+
+    /** A comma-separated list; empty when unset. */
+    public List<String> list(String key) {
+        return optional(key).map(value -> Arrays.stream(value.split(",")).map(String::strip)
+                .filter(item -> !item.isEmpty()).toList()).orElse(List.of());
     }
 
     public Duration millis(String key) {

@@ -1,6 +1,9 @@
 package io.attribution.ingest;
 
+import io.attribution.campaigns.IpAllowList;
+
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How the ingest edge listens, what it accepts and how long it may take to answer. Advertisers are
@@ -16,12 +19,16 @@ import java.time.Duration;
  * @param maxConcurrentRequests  requests handled at once; more wait up to {@code maxQueueWait}, then 503
  * @param maxQueueWait           how long a request may wait for a slot when the edge is saturated
  * @param maxRequestsPerSecond   per client address; beyond it, 429
+ * @param trustedProxies         IPs and CIDR ranges of our own load balancers: only from these is
+ *                               X-Forwarded-For believed
+ * @param signatureTolerance     how far a signed request's timestamp may be from our clock
  * @param produceTimeout         longest wait for the broker's acknowledgement before answering 503
  * @param retryAfter             what a 503 tells the advertiser to wait before resending
  */
 public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequestHeaderBytes, Duration idleTimeout,
                            long minRequestDataRate, int maxConcurrentRequests, Duration maxQueueWait,
-                           int maxRequestsPerSecond, Duration produceTimeout, Duration retryAfter) {
+                           int maxRequestsPerSecond, List<String> trustedProxies, Duration signatureTolerance,
+                           Duration produceTimeout, Duration retryAfter) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -37,6 +44,9 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
         if (minRequestDataRate < 0) {
             throw new IllegalArgumentException("min request data rate must not be negative, was " + minRequestDataRate);
         }
+        trustedProxies = List.copyOf(trustedProxies);
+        IpAllowList.of(trustedProxies); // a typo in a proxy address fails the start, not a request
+
         if (produceTimeout.compareTo(Duration.ofSeconds(2)) < 0) {
             // The producer needs room for one request timeout inside the delivery timeout.
             throw new IllegalArgumentException("produce timeout must be at least 2s, was " + produceTimeout);
@@ -49,48 +59,99 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
         }
     }
 
-    public static IngestConfig defaults() {
-        return new IngestConfig("127.0.0.1", DEFAULT_PORT, 64 * 1024, 8 * 1024, Duration.ofSeconds(30),
-                1024, 512, Duration.ofSeconds(1), 200, Duration.ofSeconds(5), Duration.ofSeconds(5));
+    /** Starts from the defaults. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public IngestConfig withPort(int newPort) {
-        return new IngestConfig(host, newPort, maxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
-                maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, produceTimeout, retryAfter);
-    }
+    /** The defaults, and one setter per setting. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = DEFAULT_PORT;
+        private long maxBodyBytes = 64 * 1024;
+        private int maxRequestHeaderBytes = 8 * 1024;
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private long minRequestDataRate = 1024;
+        private int maxConcurrentRequests = 512;
+        private Duration maxQueueWait = Duration.ofSeconds(1);
+        private int maxRequestsPerSecond = 200;
+        private List<String> trustedProxies = List.of();
+        private Duration signatureTolerance = Duration.ofMinutes(5);
+        private Duration produceTimeout = Duration.ofSeconds(5);
+        private Duration retryAfter = Duration.ofSeconds(5);
 
-    public IngestConfig withHost(String newHost) {
-        return new IngestConfig(newHost, port, maxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
-                maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, produceTimeout, retryAfter);
-    }
+        private Builder() {
+        }
 
-    public IngestConfig withMaxBodyBytes(long newMaxBodyBytes) {
-        return new IngestConfig(host, port, newMaxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
-                maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, produceTimeout, retryAfter);
-    }
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
 
-    public IngestConfig withMaxRequestHeaderBytes(int newMaxRequestHeaderBytes) {
-        return new IngestConfig(host, port, maxBodyBytes, newMaxRequestHeaderBytes, idleTimeout, minRequestDataRate,
-                maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, produceTimeout, retryAfter);
-    }
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
 
-    public IngestConfig withSlowClientLimits(Duration newIdleTimeout, long newMinRequestDataRate) {
-        return new IngestConfig(host, port, maxBodyBytes, maxRequestHeaderBytes, newIdleTimeout, newMinRequestDataRate,
-                maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, produceTimeout, retryAfter);
-    }
+        public Builder maxBodyBytes(long value) {
+            maxBodyBytes = value;
+            return this;
+        }
 
-    public IngestConfig withConcurrency(int newMaxConcurrentRequests, Duration newMaxQueueWait) {
-        return new IngestConfig(host, port, maxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
-                newMaxConcurrentRequests, newMaxQueueWait, maxRequestsPerSecond, produceTimeout, retryAfter);
-    }
+        public Builder maxRequestHeaderBytes(int value) {
+            maxRequestHeaderBytes = value;
+            return this;
+        }
 
-    public IngestConfig withMaxRequestsPerSecond(int newMaxRequestsPerSecond) {
-        return new IngestConfig(host, port, maxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
-                maxConcurrentRequests, maxQueueWait, newMaxRequestsPerSecond, produceTimeout, retryAfter);
-    }
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
 
-    public IngestConfig withProduceTimeout(Duration newProduceTimeout) {
-        return new IngestConfig(host, port, maxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
-                maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, newProduceTimeout, retryAfter);
+        public Builder minRequestDataRate(long value) {
+            minRequestDataRate = value;
+            return this;
+        }
+
+        public Builder maxConcurrentRequests(int value) {
+            maxConcurrentRequests = value;
+            return this;
+        }
+
+        public Builder maxQueueWait(Duration value) {
+            maxQueueWait = value;
+            return this;
+        }
+
+        public Builder maxRequestsPerSecond(int value) {
+            maxRequestsPerSecond = value;
+            return this;
+        }
+
+        public Builder trustedProxies(List<String> value) {
+            trustedProxies = value;
+            return this;
+        }
+
+        public Builder signatureTolerance(Duration value) {
+            signatureTolerance = value;
+            return this;
+        }
+
+        public Builder produceTimeout(Duration value) {
+            produceTimeout = value;
+            return this;
+        }
+
+        public Builder retryAfter(Duration value) {
+            retryAfter = value;
+            return this;
+        }
+
+        public IngestConfig build() {
+            return new IngestConfig(host, port, maxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
+                    maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, trustedProxies, signatureTolerance,
+                    produceTimeout, retryAfter);
+        }
     }
 }

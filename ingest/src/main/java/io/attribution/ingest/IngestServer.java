@@ -1,5 +1,6 @@
 package io.attribution.ingest;
 
+import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.schemas.RecordSerdes;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -28,6 +30,7 @@ public final class IngestServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(30);
     /** Beyond this many distinct clients being rate-tracked, new ones are refused too (memory bound). */
     private static final int MAX_TRACKED_CLIENTS = 100_000;
 
@@ -35,6 +38,7 @@ public final class IngestServer implements AutoCloseable {
     private final ServerConnector connector;
     private final PostbackPublisher publisher;
     private final KafkaReadiness readiness;
+    private final CampaignCatalog campaigns;
 
     private IngestServer(IngestConfig config, String bootstrapServers, RecordSerdes serdes) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -53,12 +57,16 @@ public final class IngestServer implements AutoCloseable {
 
         this.publisher = new PostbackPublisher(bootstrapServers, serdes, config.produceTimeout());
         this.readiness = new KafkaReadiness(bootstrapServers);
+        this.campaigns = CampaignCatalog.start(bootstrapServers, serdes);
+        PostbackRequestReader reader = new PostbackRequestReader(Clock.systemUTC(),
+                new ClientAddress(config.trustedProxies()),
+                new EdgeGuard(campaigns, new RequestSignature(config.signatureTolerance(), Clock.systemUTC())));
 
         ServletContextHandler context = new ServletContextHandler("/");
         // The servlet's own deadline is a backstop over the producer's delivery timeout.
         Duration answerTimeout = config.produceTimeout().plus(Duration.ofSeconds(1));
         ServletHolder postbacks = new ServletHolder("postback",
-                new PostbackServlet(publisher, threads, answerTimeout, config.retryAfter()));
+                new PostbackServlet(publisher, reader, threads, answerTimeout, config.retryAfter()));
         postbacks.setAsyncSupported(true);
         context.addServlet(postbacks, "/postback");
         context.addServlet(new ServletHolder("healthz", HealthServlet.liveness()), "/healthz");
@@ -90,6 +98,10 @@ public final class IngestServer implements AutoCloseable {
     public static IngestServer start(IngestConfig config, String bootstrapServers, RecordSerdes serdes) throws Exception {
         IngestServer ingest = new IngestServer(config, bootstrapServers, serdes);
         try {
+            if (!ingest.campaigns.awaitCaughtUp(CATALOG_TIMEOUT)) {
+                // Not fatal: the topology applies the same protections once it knows the click.
+                LOG.warn("Campaigns not loaded within {}; edge checks start incomplete", CATALOG_TIMEOUT);
+            }
             ingest.server.start();
         } catch (Exception e) {
             ingest.close();
@@ -117,6 +129,7 @@ public final class IngestServer implements AutoCloseable {
         } finally {
             publisher.close();
             readiness.close();
+            campaigns.close();
         }
     }
 }

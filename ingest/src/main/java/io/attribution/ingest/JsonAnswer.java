@@ -32,6 +32,17 @@ final class JsonAnswer {
         write(response, status, body);
     }
 
+    /** Stored for the record but refused: {@code error} is the rejection reason. */
+    static void refused(HttpServletResponse response, int status, String error, String message, String requestId)
+            throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "rejected");
+        body.put("error", error);
+        body.put("message", message);
+        body.put("request_id", requestId);
+        write(response, status, body);
+    }
+
     /** Nothing was stored: the advertiser must send the postback again after {@code retryAfterSeconds}. */
     static void unavailable(HttpServletResponse response, long retryAfterSeconds, String message) throws IOException {
         response.setHeader("Retry-After", Long.toString(retryAfterSeconds));

@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,9 +36,10 @@ final class PostbackServlet extends HttpServlet {
      * @param responder     runs the answer, so that Kafka's I/O thread never writes to a client socket
      * @param answerTimeout the latest an answer may come; past it the client gets a 503
      */
-    PostbackServlet(PostbackPublisher publisher, Executor responder, Duration answerTimeout, Duration retryAfter) {
+    PostbackServlet(PostbackPublisher publisher, PostbackRequestReader reader, Executor responder,
+                    Duration answerTimeout, Duration retryAfter) {
         this.publisher = publisher;
-        this.reader = new PostbackRequestReader(Clock.systemUTC());
+        this.reader = reader;
         this.responder = responder;
         this.answerTimeout = answerTimeout;
         this.retryAfterSeconds = retryAfter.toSeconds();
@@ -56,9 +56,9 @@ final class PostbackServlet extends HttpServlet {
     }
 
     private void ingest(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        RawPostback postback;
+        PostbackRequestReader.Incoming incoming;
         try {
-            postback = reader.read(request);
+            incoming = reader.read(request);
         } catch (InvalidParameterException e) {
             String error = e.isMissing() && "click_id".equals(e.parameter()) ? "MISSING_CLICK_ID"
                     : e.isMissing() ? "MISSING_PARAMETER" : "MALFORMED";
@@ -76,16 +76,17 @@ final class PostbackServlet extends HttpServlet {
             }
             throw e;
         }
-        answerWhenStored(request.startAsync(), postback);
+        answerWhenStored(request.startAsync(), incoming);
     }
 
-    private void answerWhenStored(AsyncContext async, RawPostback postback) {
+    private void answerWhenStored(AsyncContext async, PostbackRequestReader.Incoming incoming) {
+        RawPostback postback = incoming.postback();
         AtomicBoolean answered = new AtomicBoolean();
         async.setTimeout(answerTimeout.toMillis());
         async.addListener(new AsyncListener() {
             @Override
             public void onTimeout(AsyncEvent event) {
-                answer(async, answered, postback, new IllegalStateException("no acknowledgement within " + answerTimeout));
+                answer(async, answered, incoming, new IllegalStateException("no acknowledgement within " + answerTimeout));
             }
 
             @Override
@@ -102,16 +103,23 @@ final class PostbackServlet extends HttpServlet {
             }
         });
         publisher.publish(postback).whenCompleteAsync(
-                (metadata, error) -> answer(async, answered, postback, error), responder);
+                (metadata, error) -> answer(async, answered, incoming, error), responder);
     }
 
-    private void answer(AsyncContext async, AtomicBoolean answered, RawPostback postback, Throwable error) {
+    private void answer(AsyncContext async, AtomicBoolean answered, PostbackRequestReader.Incoming incoming,
+                        Throwable error) {
         if (!answered.compareAndSet(false, true)) {
             return;
         }
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
+        RawPostback postback = incoming.postback();
+        EdgeVerdict verdict = incoming.verdict();
         try {
-            if (error == null) {
+            if (error == null && verdict.isRefused()) {
+                // Stored for the postback log, never attributed: the advertiser learns why.
+                JsonAnswer.refused(response, verdict.httpStatus(), verdict.refusal().name(), verdict.detail(),
+                        postback.getRequestId());
+            } else if (error == null) {
                 JsonAnswer.accepted(response, postback.getRequestId());
             } else {
                 LOG.warn("Postback {} not stored: {}", postback.getRequestId(), error.toString());

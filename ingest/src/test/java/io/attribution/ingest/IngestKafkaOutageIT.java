@@ -20,8 +20,8 @@ import static org.awaitility.Awaitility.await;
  */
 class IngestKafkaOutageIT {
 
-    private static final IngestConfig CONFIG = IngestConfig.defaults().withPort(0)
-            .withProduceTimeout(Duration.ofSeconds(3));
+    private static final IngestConfig CONFIG = IngestConfig.builder().port(0)
+            .produceTimeout(Duration.ofSeconds(3)).build();
 
     private static EmbeddedKafkaBroker broker;
     private static EmbeddedSchemaRegistry registry;

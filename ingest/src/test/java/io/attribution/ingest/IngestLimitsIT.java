@@ -40,13 +40,13 @@ class IngestLimitsIT {
         }
     }
 
-    private static IngestServer start(IngestConfig config) throws Exception {
-        return IngestServer.start(config.withPort(0), broker.bootstrapServers(), new RegistrySerdes(registry.registryUrl()));
+    private static IngestServer start(IngestConfig.Builder config) throws Exception {
+        return IngestServer.start(config.port(0).build(), broker.bootstrapServers(), new RegistrySerdes(registry.registryUrl()));
     }
 
     @Test
     void overlongUriIs414AndOverlongHeadersAre431() throws Exception {
-        try (IngestServer ingest = start(IngestConfig.defaults().withMaxRequestHeaderBytes(2048))) {
+        try (IngestServer ingest = start(IngestConfig.builder().maxRequestHeaderBytes(2048))) {
             IngestHttp http = new IngestHttp(ingest.uri());
 
             IngestHttp.Answer longUri = http.get("/postback?click_id=c&sub1=" + "x".repeat(4000));
@@ -64,7 +64,7 @@ class IngestLimitsIT {
 
     @Test
     void slowBodySenderIsCutOffWhileANormalClientIsAnswered() throws Exception {
-        IngestConfig config = IngestConfig.defaults().withSlowClientLimits(Duration.ofSeconds(3), 200);
+        IngestConfig.Builder config = IngestConfig.builder().idleTimeout(Duration.ofSeconds(3)).minRequestDataRate(200);
         try (IngestServer ingest = start(config);
              RawHttpClient slow = new RawHttpClient(ingest.uri(), "127.0.0.2")) {
             slow.send("POST /postback HTTP/1.1\r\nHost: ingest\r\nContent-Type: application/x-www-form-urlencoded\r\n"
@@ -91,7 +91,7 @@ class IngestLimitsIT {
 
     @Test
     void silentConnectionIsClosedAfterTheIdleTimeout() throws Exception {
-        IngestConfig config = IngestConfig.defaults().withSlowClientLimits(Duration.ofSeconds(1), 0);
+        IngestConfig.Builder config = IngestConfig.builder().idleTimeout(Duration.ofSeconds(1)).minRequestDataRate(0);
         try (IngestServer ingest = start(config);
              RawHttpClient silent = new RawHttpClient(ingest.uri(), "127.0.0.2")) {
             silent.send("GET /postback?click_id=c HTTP/1.1\r\nHost: ing");
@@ -105,7 +105,7 @@ class IngestLimitsIT {
 
     @Test
     void aFloodFromOneClientGets429WhileAnotherClientGets200() throws Exception {
-        try (IngestServer ingest = start(IngestConfig.defaults().withMaxRequestsPerSecond(5))) {
+        try (IngestServer ingest = start(IngestConfig.builder().maxRequestsPerSecond(5))) {
             URI uri = ingest.uri();
             List<Integer> flood = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -121,8 +121,8 @@ class IngestLimitsIT {
 
     @Test
     void whenEveryRequestSlotIsBusyTheNextRequestGets503() throws Exception {
-        IngestConfig config = IngestConfig.defaults().withSlowClientLimits(Duration.ofSeconds(30), 0)
-                .withConcurrency(1, Duration.ofMillis(300));
+        IngestConfig.Builder config = IngestConfig.builder().minRequestDataRate(0)
+                .maxConcurrentRequests(1).maxQueueWait(Duration.ofMillis(300));
         try (IngestServer ingest = start(config);
              RawHttpClient holder = new RawHttpClient(ingest.uri(), "127.0.0.2")) {
             // Headers sent, body promised but not sent: the request holds the only slot.

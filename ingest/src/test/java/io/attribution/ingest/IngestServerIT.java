@@ -49,7 +49,7 @@ class IngestServerIT {
         broker = EmbeddedKafkaBroker.start();
         registry = registryStart.join();
         topic = RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
-        ingest = startIngest(IngestConfig.defaults().withPort(0), registry.registryUrl());
+        ingest = startIngest(IngestConfig.builder().port(0).build(), registry.registryUrl());
         http = new IngestHttp(ingest.uri());
     }
 
@@ -192,7 +192,7 @@ class IngestServerIT {
 
     @Test
     void bodiesOverTheLimitGet413WhetherSizedOrChunkedAndWriteNothing() throws Exception {
-        try (IngestServer small = startIngest(IngestConfig.defaults().withPort(0).withMaxBodyBytes(1024),
+        try (IngestServer small = startIngest(IngestConfig.builder().port(0).maxBodyBytes(1024).build(),
                 registry.registryUrl())) {
             IngestHttp smallHttp = new IngestHttp(small.uri());
             long offsetBefore = topic.endOffset();
@@ -231,7 +231,7 @@ class IngestServerIT {
 
     @Test
     void unreachableRegistryGets503WithRetryAfterInTime() throws Exception {
-        IngestConfig config = IngestConfig.defaults().withPort(0);
+        IngestConfig config = IngestConfig.builder().port(0).build();
         try (IngestServer blind = startIngest(config, "http://127.0.0.1:" + closedPort() + "/apis/registry/v2")) {
             long offsetBefore = topic.endOffset();
 

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 public final class CampaignCatalog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CampaignCatalog.class);
+    private static final Duration TOPIC_RETRY = Duration.ofSeconds(1);
 
     private final Map<String, Campaign> campaigns = new ConcurrentHashMap<>();
     private final KafkaConsumer<String, Campaign> consumer;
@@ -69,9 +71,7 @@ public final class CampaignCatalog implements AutoCloseable {
 
     private void follow() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CAMPAIGNS.name(), Duration.ofSeconds(30))
-                    .stream().map(PartitionInfo::partition)
-                    .map(partition -> new TopicPartition(Topics.CAMPAIGNS.name(), partition)).toList();
+            List<TopicPartition> partitions = awaitTopic();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> startEnd = consumer.endOffsets(partitions);
@@ -88,7 +88,7 @@ public final class CampaignCatalog implements AutoCloseable {
                     caughtUp.countDown();
                 }
             }
-        } catch (WakeupException closing) {
+        } catch (WakeupException | InterruptedException | InterruptException closing) {
             // close() was called
         } catch (RuntimeException e) {
             LOG.error("Campaign catalog stopped following {}", Topics.CAMPAIGNS.name(), e);
@@ -97,8 +97,23 @@ public final class CampaignCatalog implements AutoCloseable {
         }
     }
 
+    /** The topic's partitions, once it exists; until then there is nothing to catch up on. */
+    private List<TopicPartition> awaitTopic() throws InterruptedException {
+        while (true) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CAMPAIGNS.name(), Duration.ofSeconds(30))
+                    .stream().map(PartitionInfo::partition)
+                    .map(partition -> new TopicPartition(Topics.CAMPAIGNS.name(), partition)).toList();
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+            caughtUp.countDown();
+            Thread.sleep(TOPIC_RETRY.toMillis());
+        }
+    }
+
     @Override
     public void close() {
+        follower.interrupt();
         consumer.wakeup();
         try {
             follower.join(5_000);

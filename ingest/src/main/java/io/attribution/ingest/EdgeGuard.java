@@ -1,0 +1,65 @@
+package io.attribution.ingest;
+
+import io.attribution.avro.Campaign;
+import io.attribution.avro.RejectionReason;
+import io.attribution.campaigns.CampaignCatalog;
+import io.attribution.campaigns.IpAllowList;
+import io.attribution.campaigns.SecurityToken;
+import io.attribution.postback.PostbackParameters;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.util.Optional;
+
+/**
+ * The synchronous checks of a postback that names its campaign: the campaign's address allow-list
+ * (403), its signature (401) and its security token (401). A postback naming no known campaign
+ * passes here and meets the same rules in the topology once its click is known.
+ */
+final class EdgeGuard {
+
+    private final CampaignCatalog campaigns;
+    private final RequestSignature signatures;
+
+    EdgeGuard(CampaignCatalog campaigns, RequestSignature signatures) {
+        this.campaigns = campaigns;
+        this.signatures = signatures;
+    }
+
+    EdgeVerdict check(HttpServletRequest request, byte[] body, PostbackParameters params, String clientIp) {
+        Optional<Campaign> named = params.campaignId().flatMap(campaigns::get);
+        if (named.isEmpty()) {
+            return EdgeVerdict.allowed(null);
+        }
+        Campaign campaign = named.get();
+        if (!allowsAddress(campaign, clientIp)) {
+            return EdgeVerdict.refused(RejectionReason.IP_NOT_ALLOWED,
+                    clientIp + " is not an allowed address of campaign " + campaign.getCampaignId(), 403);
+        }
+        boolean verified = false;
+        if (campaign.getSigningSecret() != null) {
+            Optional<String> bad = signatures.verify(campaign.getSigningSecret(), request.getMethod(),
+                    request.getRequestURI(), request.getQueryString(), body,
+                    request.getHeader(RequestSignature.TIMESTAMP_HEADER), request.getHeader(RequestSignature.SIGNATURE_HEADER));
+            if (bad.isPresent()) {
+                return EdgeVerdict.refused(RejectionReason.INVALID_TOKEN, bad.get(), 401);
+            }
+            verified = true;
+        }
+        if (campaign.getSecurityToken() != null) {
+            if (!SecurityToken.matches(params.securityToken().orElse(null), campaign.getSecurityToken())) {
+                return EdgeVerdict.refused(RejectionReason.INVALID_TOKEN,
+                        "security_token missing or wrong for campaign " + campaign.getCampaignId(), 401);
+            }
+            verified = true;
+        }
+        return EdgeVerdict.allowed(verified ? campaign.getCampaignId() : null);
+    }
+
+    private static boolean allowsAddress(Campaign campaign, String clientIp) {
+        try {
+            return IpAllowList.of(campaign.getAllowedIps()).allows(clientIp);
+        } catch (IllegalArgumentException brokenList) {
+            return false;
+        }
+    }
+}
