@@ -1,0 +1,72 @@
+package io.attribution.admin;
+
+import io.attribution.schemas.RecordSerdes;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+
+/** The campaign admin API on its own port, apart from the public postback port. */
+public final class AdminServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    private static final long MAX_BODY_BYTES = 1024 * 1024;
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final CampaignAdmin admin;
+
+    private AdminServer(String host, int port, String adminToken, CampaignAdmin admin) {
+        if (adminToken == null || adminToken.length() < 16) {
+            throw new IllegalArgumentException("the admin token must be set and at least 16 characters long");
+        }
+        this.admin = admin;
+        this.server = new Server();
+        this.connector = new ServerConnector(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new ServletHolder("campaigns", new CampaignAdminServlet(admin, adminToken)), "/campaigns/*");
+        SizeLimitHandler sizeLimit = new SizeLimitHandler(MAX_BODY_BYTES, -1);
+        sizeLimit.setHandler(context);
+        server.setHandler(sizeLimit);
+    }
+
+    public static AdminServer start(String host, int port, String adminToken, String bootstrapServers,
+                                    RecordSerdes serdes) throws Exception {
+        CampaignAdmin admin = new CampaignAdmin(bootstrapServers, serdes);
+        AdminServer server;
+        try {
+            server = new AdminServer(host, port, adminToken, admin);
+            admin.awaitCatalog(Duration.ofSeconds(30));
+            server.server.start();
+        } catch (Exception | Error e) {
+            admin.close();
+            throw e;
+        }
+        LOG.info("Campaign admin API listening on {}", server.uri());
+        return server;
+    }
+
+    public URI uri() {
+        return URI.create("http://" + connector.getHost() + ":" + connector.getLocalPort() + "/");
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Admin server did not stop cleanly", e);
+        } finally {
+            admin.close();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.attribution.admin;
+
+import io.attribution.avro.ActivityStatus;
+import io.attribution.avro.Campaign;
+import io.attribution.avro.Goal;
+import io.attribution.campaigns.CampaignCatalog;
+import io.attribution.schemas.RecordSerdes;
+import io.attribution.schemas.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Creates, changes and lists campaigns. Writes go to the compacted campaigns topic (acks=all) and
+ * return once the local catalog shows them, so a list right after a write includes it. The topic
+ * is the only source of truth: every ingest and topology instance follows it.
+ */
+public final class CampaignAdmin implements AutoCloseable {
+
+    private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final KafkaProducer<String, Campaign> producer;
+    private final CampaignCatalog catalog;
+
+    public CampaignAdmin(String bootstrapServers, RecordSerdes serdes) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, "campaign-admin",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), serdes.valueSerializer(Topics.CAMPAIGNS));
+        this.catalog = CampaignCatalog.start(bootstrapServers, serdes);
+    }
+
+    public List<Campaign> list() {
+        List<Campaign> all = new ArrayList<>(catalog.all());
+        all.sort(Comparator.comparing(Campaign::getCampaignId));
+        return all;
+    }
+
+    public Optional<Campaign> get(String campaignId) {
+        return catalog.get(campaignId);
+    }
+
+    /** Creates or replaces the campaign; returns it as stored. */
+    public Campaign put(Campaign campaign) throws ExecutionException, InterruptedException {
+        producer.send(new ProducerRecord<>(Topics.CAMPAIGNS.name(), campaign.getCampaignId(), campaign)).get();
+        awaitVisible(campaign);
+        return campaign;
+    }
+
+    public Campaign setStatus(String campaignId, ActivityStatus status) throws ExecutionException, InterruptedException {
+        return put(Campaign.newBuilder(existing(campaignId)).setStatus(status).build());
+    }
+
+    /** Adds the goal, or replaces the goal with the same id. */
+    public Campaign putGoal(String campaignId, Goal goal) throws ExecutionException, InterruptedException {
+        Campaign campaign = existing(campaignId);
+        List<Goal> goals = new ArrayList<>(campaign.getGoals());
+        goals.removeIf(g -> g.getGoalId().equals(goal.getGoalId()));
+        goals.add(goal);
+        return put(Campaign.newBuilder(campaign).setGoals(goals).build());
+    }
+
+    public Campaign setGoalStatus(String campaignId, String goalId, ActivityStatus status)
+            throws ExecutionException, InterruptedException {
+        Campaign campaign = existing(campaignId);
+        Goal goal = campaign.getGoals().stream().filter(g -> g.getGoalId().equals(goalId)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("campaign " + campaignId + " has no goal " + goalId));
+        return putGoal(campaignId, Goal.newBuilder(goal).setStatus(status).build());
+    }
+
+    private Campaign existing(String campaignId) {
+        return get(campaignId).orElseThrow(() -> new NoSuchElementException("no campaign " + campaignId));
+    }
+
+    private void awaitVisible(Campaign written) throws InterruptedException {
+        long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
+        while (!catalog.get(written.getCampaignId()).map(written::equals).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                // Written and acknowledged: only this process's view is late.
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public boolean awaitCatalog(Duration timeout) throws InterruptedException {
+        return catalog.awaitCaughtUp(timeout);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+        catalog.close();
+    }
+}
