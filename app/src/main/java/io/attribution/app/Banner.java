@@ -21,6 +21,8 @@ final class Banner {
         out.println("  Kafka:     " + pipeline.bootstrapServers());
         out.println("  Registry:  " + pipeline.serdes().registryUrl());
         out.println("  Ingest:    " + ingest.resolve("/postback") + "   (health: " + ingest.resolve("/readyz") + ")");
+        pipeline.adminUri().ifPresent(admin -> out.println("  Admin API: " + admin.resolve("/campaigns")
+                + (pipeline.isEmbedded() ? "   (Authorization: Bearer " + pipeline.adminToken().orElseThrow() + ")" : "")));
         if (pipeline.isEmbedded()) {
             out.println();
             out.println("Demo campaign '" + DemoData.CAMPAIGN_ID + "' (goals: install, purchase) and clicks "

@@ -1,5 +1,6 @@
 package io.attribution.app;
 
+import io.attribution.avro.Campaign;
 import io.attribution.schemas.AvroTrust;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topic;
@@ -20,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
 /** The one runnable: {@code run} (everything, embedded by default), {@code ingest}, {@code topology}, {@code tail}. */
 @Command(name = "postback-pipeline", mixinStandardHelpOptions = true, version = "0.1.0",
         description = "Postback attribution pipeline: HTTP postbacks -> Kafka -> attributed conversions.",
-        subcommands = {Main.Run.class, Main.Ingest.class, Main.TopologyCommand.class, Main.Tail.class})
+        subcommands = {Main.Run.class, Main.Ingest.class, Main.TopologyCommand.class, Main.AdminCommand.class,
+                CampaignsCommand.class, Main.Tail.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "Properties file; environment variables override it "
@@ -66,6 +68,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--no-tail", description = "Do not print the conversions as they are emitted.")
         boolean noTail;
 
+        @Option(names = "--campaigns", paramLabel = "FILE", description = "Campaign file(s), JSON or YAML, "
+                + "validated and written to the campaigns topic before ingest starts answering.")
+        List<Path> campaignFiles = new ArrayList<>();
+
         Run() {
         }
 
@@ -76,10 +82,15 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             long startedAt = System.nanoTime();
+            // Fail on a bad campaign file before anything starts.
+            List<Campaign> campaigns = CampaignsCommand.readFiles(campaignFiles);
             Pipeline pipeline = Pipeline.start(parent.settings(), EnumSet.allOf(Pipeline.Part.class), true);
-            if (pipeline.isEmbedded()) {
-                try (TopicWriter writer = new TopicWriter(pipeline.bootstrapServers(), pipeline.serdes())) {
+            try (TopicWriter writer = new TopicWriter(pipeline.bootstrapServers(), pipeline.serdes())) {
+                if (pipeline.isEmbedded()) {
                     DemoData.seed(writer);
+                }
+                for (Campaign campaign : campaigns) {
+                    writer.write(Topics.CAMPAIGNS, campaign.getCampaignId(), campaign);
                 }
             }
             List<AutoCloseable> extras = new ArrayList<>();
@@ -123,6 +134,23 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             Pipeline pipeline = Pipeline.start(parent.settings(), EnumSet.of(Pipeline.Part.TOPOLOGY), false);
             return runUntilStopped(pipeline::close, () -> System.out.println("Attribution topology running"));
+        }
+    }
+
+    @Command(name = "admin", description = "Only the campaign admin API (needs KAFKA_BOOTSTRAP_SERVERS, "
+            + "REGISTRY_URL and ADMIN_TOKEN).")
+    static final class AdminCommand implements Callable<Integer> {
+
+        @CommandLine.ParentCommand
+        Main parent;
+
+        @Override
+        public Integer call() throws Exception {
+            PipelineSettings settings = parent.settings();
+            settings.string(PipelineSettings.ADMIN_TOKEN); // fails naming ADMIN_TOKEN when it is not set
+            Pipeline pipeline = Pipeline.start(settings, EnumSet.of(Pipeline.Part.ADMIN), false);
+            return runUntilStopped(pipeline::close,
+                    () -> System.out.println("Campaign admin API listening on " + pipeline.adminUri().orElseThrow()));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.attribution.app;
 
+import io.attribution.admin.AdminServer;
 import io.attribution.embedded.Directories;
 import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
@@ -33,7 +34,7 @@ import java.util.concurrent.CompletionException;
 public final class Pipeline implements AutoCloseable {
 
     /** The parts one process may run. */
-    public enum Part { INGEST, TOPOLOGY }
+    public enum Part { INGEST, TOPOLOGY, ADMIN }
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final Duration TOPOLOGY_READY_TIMEOUT = Duration.ofSeconds(60);
@@ -42,6 +43,8 @@ public final class Pipeline implements AutoCloseable {
     private String bootstrapServers;
     private RegistrySerdes serdes;
     private IngestServer ingest;
+    private AdminServer admin;
+    private String adminToken;
     private boolean embedded;
 
     private Pipeline() {
@@ -63,6 +66,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startAll(PipelineSettings settings, Set<Part> parts, boolean allowEmbedded) throws Exception {
+        LOG.info("Starting {} with settings {}", parts, settings.asMap());
         Optional<String> configuredKafka = settings.optional(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS);
         Optional<String> configuredRegistry = settings.optional(PipelineSettings.REGISTRY_URL);
         if (!allowEmbedded && (configuredKafka.isEmpty() || configuredRegistry.isEmpty())) {
@@ -117,6 +121,9 @@ public final class Pipeline implements AutoCloseable {
             ingest = IngestServer.start(config, bootstrapServers, serdes);
             started.push(ingest);
         }
+        if (parts.contains(Part.ADMIN)) {
+            startAdmin(settings);
+        }
     }
 
     private static EmbeddedSchemaRegistry awaitStarted(CompletableFuture<EmbeddedSchemaRegistry> registry) {
@@ -125,6 +132,19 @@ public final class Pipeline implements AutoCloseable {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
+    }
+
+    private void startAdmin(PipelineSettings settings) throws Exception {
+        Optional<String> configured = settings.optional(PipelineSettings.ADMIN_TOKEN);
+        if (configured.isEmpty() && !embedded) {
+            LOG.warn("Campaign admin API is off: set {} to start it",
+                    PipelineSettings.environmentName(PipelineSettings.ADMIN_TOKEN));
+            return;
+        }
+        adminToken = configured.orElseGet(AdminTokens::generate);
+        admin = AdminServer.start(settings.string(PipelineSettings.ADMIN_HOST),
+                settings.integer(PipelineSettings.ADMIN_PORT), adminToken, bootstrapServers, serdes);
+        started.push(admin);
     }
 
     /**
@@ -154,6 +174,15 @@ public final class Pipeline implements AutoCloseable {
 
     public boolean isEmbedded() {
         return embedded;
+    }
+
+    public Optional<URI> adminUri() {
+        return Optional.ofNullable(admin).map(AdminServer::uri);
+    }
+
+    /** The admin token in force; shown to the user only when the embedded default made it up. */
+    public Optional<String> adminToken() {
+        return Optional.ofNullable(adminToken);
     }
 
     public Optional<URI> ingestUri() {

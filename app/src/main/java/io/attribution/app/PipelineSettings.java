@@ -34,6 +34,9 @@ public final class PipelineSettings {
     public static final String INGEST_MAX_REQUESTS_PER_SECOND = "ingest.max.requests.per.second";
     public static final String INGEST_TRUSTED_PROXIES = "ingest.trusted.proxies";
     public static final String INGEST_PRODUCE_TIMEOUT_MS = "ingest.produce.timeout.ms";
+    public static final String ADMIN_HOST = "admin.host";
+    public static final String ADMIN_PORT = "admin.port";
+    public static final String ADMIN_TOKEN = "admin.token";
     public static final String TOPOLOGY_APPLICATION_ID = "topology.application.id";
     public static final String TOPOLOGY_STATE_DIR = "topology.state.dir";
     public static final String TOPOLOGY_UNKNOWN_CLICK_GRACE_MS = "topology.unknown.click.grace.ms";
@@ -64,6 +67,10 @@ public final class PipelineSettings {
         defaults.put(INGEST_MAX_REQUESTS_PER_SECOND, "200");
         defaults.put(INGEST_TRUSTED_PROXIES, "");
         defaults.put(INGEST_PRODUCE_TIMEOUT_MS, "5000");
+        defaults.put(ADMIN_HOST, "127.0.0.1");
+        defaults.put(ADMIN_PORT, "8081");
+        // Empty: no admin API, except with the embedded default, which makes one up and prints it.
+        defaults.put(ADMIN_TOKEN, "");
         defaults.put(TOPOLOGY_APPLICATION_ID, "postback-attribution");
         defaults.put(TOPOLOGY_STATE_DIR, "");
         defaults.put(TOPOLOGY_UNKNOWN_CLICK_GRACE_MS, "600000");
@@ -146,8 +153,10 @@ public final class PipelineSettings {
         return Duration.ofMillis(integer(key));
     }
 
-    /** Every setting and its value, for the startup log. Nothing here is secret yet. */
+    /** Every setting and its value, for the startup log, secrets masked. */
     public Map<String, String> asMap() {
-        return Map.copyOf(values);
+        Map<String, String> shown = new LinkedHashMap<>(values);
+        shown.computeIfPresent(ADMIN_TOKEN, (key, token) -> token.isEmpty() ? token : "***");
+        return shown;
     }
 }

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -76,12 +77,21 @@ public final class CampaignCatalog implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> startEnd = consumer.endOffsets(partitions);
             while (!Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<String, Campaign> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.value() == null) {
-                        campaigns.remove(record.key());
-                    } else {
-                        campaigns.put(record.key(), record.value());
+                try {
+                    for (ConsumerRecord<String, Campaign> record : consumer.poll(Duration.ofMillis(500))) {
+                        if (record.value() == null) {
+                            campaigns.remove(record.key());
+                        } else {
+                            campaigns.put(record.key(), record.value());
+                        }
                     }
+                } catch (RecordDeserializationException e) {
+                    // Most likely the registry is unreachable: the consumer stays on that record and
+                    // reads it again after a pause. A campaign is never skipped.
+                    LOG.warn("Cannot read campaign at {} offset {} ({}); retrying", e.topicPartition(), e.offset(),
+                            e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                    Thread.sleep(TOPIC_RETRY.toMillis());
+                    continue;
                 }
                 if (caughtUp.getCount() > 0
                         && partitions.stream().allMatch(p -> consumer.position(p) >= startEnd.get(p))) {

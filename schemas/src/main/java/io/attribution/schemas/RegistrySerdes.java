@@ -40,7 +40,11 @@ public final class RegistrySerdes implements RecordSerdes {
                 SerdeConfig.USE_ID, "contentId",
                 SerdeConfig.ENABLE_HEADERS, false,
                 SerdeConfig.AUTO_REGISTER_ARTIFACT, true,
-                AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+                AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true,
+                // Schemas are cached once fetched; ride out a registry restart on the first lookup
+                // instead of sending a good record to the dead-letter topic.
+                SerdeConfig.RETRY_COUNT, 6,
+                SerdeConfig.RETRY_BACKOFF_MS, 500);
     }
 
     /** A configured value serde: Kafka does not configure serdes handed to client constructors. */

@@ -1,0 +1,89 @@
+package io.attribution.app;
+
+import io.attribution.admin.CampaignAdmin;
+import io.attribution.admin.CampaignFiles;
+import io.attribution.admin.CampaignJson;
+import io.attribution.avro.ActivityStatus;
+import io.attribution.avro.Campaign;
+import io.attribution.schemas.RegistrySerdes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code campaigns list | put FILE... | pause ID | resume ID}: the admin API's jobs, straight on Kafka. */
+@Command(name = "campaigns", description = "List, create, update, pause and resume campaigns "
+        + "(needs KAFKA_BOOTSTRAP_SERVERS and REGISTRY_URL).")
+final class CampaignsCommand {
+
+    @ParentCommand
+    Main parent;
+
+    @Command(name = "list", description = "Print every campaign as JSON, secrets hidden.")
+    int list() throws Exception {
+        try (CampaignAdmin admin = admin()) {
+            for (Campaign campaign : admin.list()) {
+                System.out.println(CampaignJson.write(campaign).toPrettyString());
+            }
+        }
+        return 0;
+    }
+
+    @Command(name = "put", description = "Create or replace the campaigns of JSON or YAML files.")
+    int put(@Parameters(arity = "1..*", paramLabel = "FILE") List<Path> files) throws Exception {
+        List<Campaign> campaigns = readFiles(files);
+        try (CampaignAdmin admin = admin()) {
+            for (Campaign campaign : campaigns) {
+                admin.put(campaign);
+                System.out.println("Stored campaign " + campaign.getCampaignId());
+            }
+        }
+        return 0;
+    }
+
+    @Command(name = "pause", description = "Pause a campaign: its postbacks are rejected CAMPAIGN_PAUSED.")
+    int pause(@Parameters(paramLabel = "CAMPAIGN_ID") String campaignId) throws Exception {
+        return setStatus(campaignId, ActivityStatus.PAUSED);
+    }
+
+    @Command(name = "resume", description = "Resume a paused campaign.")
+    int resume(@Parameters(paramLabel = "CAMPAIGN_ID") String campaignId) throws Exception {
+        return setStatus(campaignId, ActivityStatus.ACTIVE);
+    }
+
+    private int setStatus(String campaignId, ActivityStatus status) throws Exception {
+        try (CampaignAdmin admin = admin()) {
+            admin.setStatus(campaignId, status);
+            System.out.println("Campaign " + campaignId + " is " + status);
+        }
+        return 0;
+    }
+
+    /** Every campaign of the files, validated; fails naming the file, campaign and field. */
+    static List<Campaign> readFiles(List<Path> files) throws IOException {
+        List<Campaign> campaigns = new ArrayList<>();
+        for (Path file : files) {
+            try (InputStream content = Files.newInputStream(file)) {
+                campaigns.addAll(CampaignFiles.read(file.getFileName().toString(), content));
+            } catch (io.attribution.admin.InvalidCampaignException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+        }
+        return campaigns;
+    }
+
+    private CampaignAdmin admin() throws Exception {
+        PipelineSettings settings = parent.settings();
+        CampaignAdmin admin = new CampaignAdmin(settings.string(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS),
+                new RegistrySerdes(settings.string(PipelineSettings.REGISTRY_URL)));
+        admin.awaitCatalog(Duration.ofSeconds(30));
+        return admin;
+    }
+}
