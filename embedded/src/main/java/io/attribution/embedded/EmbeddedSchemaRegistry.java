@@ -26,7 +26,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
     private static final Logger CHILD_LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class.getName() + ".child");
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    // Generous: on a loaded 2-core machine the Quarkus start has taken over a minute.
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final Process process;
@@ -41,7 +42,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Starts the registry and returns once it reports ready; fails after 60 s. */
+    /** Starts the registry and returns once it reports ready; fails after 180 s. */
     public static EmbeddedSchemaRegistry start() {
         Path runnerJar = RegistryRunnerJar.locate();
         long startedAt = System.nanoTime();

@@ -18,7 +18,12 @@ import java.util.Optional;
 /**
  * A postback meets its click: attributed by the rules at once when the click is known, held
  * within grace when it is not yet (the click tracker may be late), and rejected UNKNOWN_CLICK when
- * grace ends, checked on the wall clock so that a quiet partition still answers.
+ * grace ends.
+ *
+ * <p>When grace ends is measured on stream time while records flow, so that after an outage the
+ * backlog of clicks is read before any waiting postback is given up on; on a quiet partition,
+ * where stream time stands still, the wall clock takes over, so the answer still comes within
+ * grace plus a few check intervals.
  */
 final class PostbackAttributor implements Processor<String, RawPostback, String, Outcome> {
 
@@ -27,6 +32,8 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
     private WindowStore<String, Click> clicks;
     private KeyValueStore<String, Campaign> campaigns;
     private PendingPostbacks pending;
+    private long lastStreamTime = Long.MIN_VALUE;
+    private Instant streamTimeMovedAt;
 
     PostbackAttributor(AttributionSettings settings) {
         this.settings = settings;
@@ -64,12 +71,24 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
 
     private void rejectUnclaimed(Instant now) {
         Duration grace = settings.unknownClickGrace();
-        for (RawPostback postback : pending.expire(now, grace)) {
+        for (RawPostback postback : pending.expire(graceClock(now), grace)) {
             Instant graceEnd = postback.getReceivedAt().plus(grace);
             forward(Rejections.of(postback, RejectionReason.UNKNOWN_CLICK,
                     "no click with click_id " + postback.getClickId() + " arrived within " + grace,
                     null, null, graceEnd), graceEnd);
         }
+    }
+
+    /** Stream time while it moves; the wall clock once it has stood still for two check intervals. */
+    private Instant graceClock(Instant wallClock) {
+        long streamTime = context.currentStreamTimeMs();
+        if (streamTime != lastStreamTime || streamTimeMovedAt == null) {
+            lastStreamTime = streamTime;
+            streamTimeMovedAt = wallClock;
+        }
+        boolean quiet = Duration.between(streamTimeMovedAt, wallClock)
+                .compareTo(settings.graceCheckInterval().multipliedBy(2)) >= 0;
+        return quiet ? wallClock : Instant.ofEpochMilli(Math.max(streamTime, 0));
     }
 
     private void forward(Outcome outcome, Instant timestamp) {

@@ -94,6 +94,20 @@ class GraceAndRetentionTest {
     }
 
     @Test
+    void afterAnOutageTheBacklogOfClicksIsReadBeforeWaitingPostbacksAreGivenUp() {
+        RawPostback early = postback("clicked-during-outage", NOW);
+        topology.postback(early);
+
+        // The topology was down for longer than grace: the wall clock jumps ahead, and the
+        // backlog (the click arrived a minute after the postback) is only now being read.
+        topology.advanceWallClock(GRACE.multipliedBy(3));
+        topology.click(click("clicked-during-outage", "camp-1", NOW.plusSeconds(60)));
+
+        assertThat(topology.attributed.readValue().getRequestId()).isEqualTo(early.getRequestId());
+        assertThat(topology.rejected.isEmpty()).isTrue();
+    }
+
+    @Test
     void clickAfterTheAttributionWindowCannotBeUsed() {
         topology.campaign(campaign("camp-1", INSTALL).setDefaultGoalId("g-install").setAttributionWindowDays(1).build());
         topology.click(click("c-1", "camp-1", NOW.minus(Duration.ofDays(2))));
