@@ -23,6 +23,8 @@ final class Banner {
         out.println("  Ingest:    " + ingest.resolve("/postback") + "   (health: " + ingest.resolve("/readyz") + ")");
         pipeline.adminUri().ifPresent(admin -> out.println("  Admin API: " + admin.resolve("/campaigns")
                 + (pipeline.isEmbedded() ? "   (Authorization: Bearer " + pipeline.adminToken().orElseThrow() + ")" : "")));
+        out.println("  Metrics:   " + pipeline.managementUri().resolve("/metrics") + "   (liveness: "
+                + pipeline.managementUri().resolve("/healthz") + ")");
         if (pipeline.isEmbedded()) {
             out.println();
             out.println("Demo campaign '" + DemoData.CAMPAIGN_ID + "' (goals: install, purchase) and clicks "

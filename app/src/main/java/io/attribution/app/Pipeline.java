@@ -6,9 +6,12 @@ import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
 import io.attribution.ingest.IngestConfig;
 import io.attribution.ingest.IngestServer;
+import io.attribution.management.KafkaStreamsMetrics;
+import io.attribution.management.ManagementServer;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.StreamsSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,8 @@ public final class Pipeline implements AutoCloseable {
     private static final Duration TOPOLOGY_READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final PrometheusRegistry metrics = new PrometheusRegistry();
+    private ManagementServer management;
     private String bootstrapServers;
     private RegistrySerdes serdes;
     private IngestServer ingest;
@@ -67,6 +72,10 @@ public final class Pipeline implements AutoCloseable {
 
     private void startAll(PipelineSettings settings, Set<Part> parts, boolean allowEmbedded) throws Exception {
         LOG.info("Starting {} with settings {}", parts, settings.asMap());
+        // First: a taken port fails the start before anything else runs, and liveness answers while Kafka starts.
+        management = ManagementServer.start(settings.string(PipelineSettings.MANAGEMENT_HOST),
+                settings.integer(PipelineSettings.MANAGEMENT_PORT), metrics);
+        started.push(management);
         Optional<String> configuredKafka = settings.optional(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS);
         Optional<String> configuredRegistry = settings.optional(PipelineSettings.REGISTRY_URL);
         if (!allowEmbedded && (configuredKafka.isEmpty() || configuredRegistry.isEmpty())) {
@@ -101,9 +110,11 @@ public final class Pipeline implements AutoCloseable {
                     settings.millis(PipelineSettings.TOPOLOGY_UNKNOWN_CLICK_GRACE_MS),
                     AttributionSettings.DEFAULT_GRACE_CHECK_INTERVAL,
                     Duration.ofDays(settings.integer(PipelineSettings.TOPOLOGY_CLICK_RETENTION_DAYS)));
-            started.push(AttributionService.start(serdes, StreamsSettings.of(
+            AttributionService topology = AttributionService.start(serdes, StreamsSettings.of(
                     settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, Map.of()),
-                    rules, TOPOLOGY_READY_TIMEOUT));
+                    rules, TOPOLOGY_READY_TIMEOUT);
+            started.push(topology);
+            metrics.register(new KafkaStreamsMetrics(topology::metrics));
         }
         if (parts.contains(Part.INGEST)) {
             IngestConfig config = IngestConfig.builder()
@@ -118,7 +129,7 @@ public final class Pipeline implements AutoCloseable {
                     .trustedProxies(settings.list(PipelineSettings.INGEST_TRUSTED_PROXIES))
                     .produceTimeout(settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS))
                     .build();
-            ingest = IngestServer.start(config, bootstrapServers, serdes);
+            ingest = IngestServer.start(config, bootstrapServers, serdes, metrics);
             started.push(ingest);
         }
         if (parts.contains(Part.ADMIN)) {
@@ -187,6 +198,11 @@ public final class Pipeline implements AutoCloseable {
 
     public Optional<URI> ingestUri() {
         return Optional.ofNullable(ingest).map(IngestServer::uri);
+    }
+
+    /** Where {@code /metrics} and {@code /healthz} are served, whichever parts run. */
+    public URI managementUri() {
+        return management.uri();
     }
 
     @Override

@@ -43,6 +43,8 @@ public final class PipelineSettings {
     public static final String TOPOLOGY_CLICK_RETENTION_DAYS = "topology.click.retention.days";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
+    public static final String MANAGEMENT_HOST = "management.host";
+    public static final String MANAGEMENT_PORT = "management.port";
 
     private static final Map<String, String> DEFAULTS = defaults();
 
@@ -78,6 +80,9 @@ public final class PipelineSettings {
         defaults.put(TOPICS_PARTITIONS, "3");
         // -1: the broker's default.replication.factor.
         defaults.put(TOPICS_REPLICATION_FACTOR, "-1");
+        // Metrics and liveness: loopback only unless the operator exposes them on purpose.
+        defaults.put(MANAGEMENT_HOST, "127.0.0.1");
+        defaults.put(MANAGEMENT_PORT, "9404");
         return Map.copyOf(defaults);
     }
 

@@ -67,6 +67,7 @@ class PipelineIT {
                 .with(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
                 .with(PipelineSettings.REGISTRY_URL, registry.registryUrl())
                 .with(PipelineSettings.INGEST_PORT, "0")
+                .with(PipelineSettings.MANAGEMENT_PORT, "0")
                 // A short wait for late clicks, so the unknown click is rejected within the test.
                 .with(PipelineSettings.TOPOLOGY_UNKNOWN_CLICK_GRACE_MS, "2000")
                 .with(PipelineSettings.TOPOLOGY_STATE_DIR, stateDir.toString())

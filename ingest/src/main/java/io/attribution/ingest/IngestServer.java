@@ -2,6 +2,7 @@ package io.attribution.ingest;
 
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.schemas.RecordSerdes;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpStatus;
@@ -40,7 +41,8 @@ public final class IngestServer implements AutoCloseable {
     private final KafkaReadiness readiness;
     private final CampaignCatalog campaigns;
 
-    private IngestServer(IngestConfig config, String bootstrapServers, RecordSerdes serdes) {
+    private IngestServer(IngestConfig config, String bootstrapServers, RecordSerdes serdes, PrometheusRegistry registry) {
+        IngestMetrics metrics = new IngestMetrics(registry);
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("ingest");
         this.server = new Server(threads);
@@ -55,7 +57,7 @@ public final class IngestServer implements AutoCloseable {
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
 
-        this.publisher = new PostbackPublisher(bootstrapServers, serdes, config.produceTimeout());
+        this.publisher = new PostbackPublisher(bootstrapServers, serdes, config.produceTimeout(), metrics);
         this.readiness = new KafkaReadiness(bootstrapServers);
         this.campaigns = CampaignCatalog.start(bootstrapServers, serdes);
         PostbackRequestReader reader = new PostbackRequestReader(Clock.systemUTC(),
@@ -74,7 +76,8 @@ public final class IngestServer implements AutoCloseable {
         context.setErrorHandler(new JsonErrorHandler());
         server.setErrorHandler(JsonErrorHandler.outsideContext());
 
-        server.setHandler(new GracefulHandler(limits(config, context)));
+        server.setHandler(new GracefulHandler(new InFlightHandler(metrics, limits(config, context))));
+        server.setRequestLog(new RequestOutcomeLog(metrics));
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
     }
 
@@ -94,9 +97,19 @@ public final class IngestServer implements AutoCloseable {
                 new DoSHandler.StatusRejectHandler(HttpStatus.TOO_MANY_REQUESTS_429), MAX_TRACKED_CLIENTS);
     }
 
-    /** Starts serving; returns once the port is bound. */
+    /** Starts serving, with metrics nobody scrapes; returns once the port is bound. */
     public static IngestServer start(IngestConfig config, String bootstrapServers, RecordSerdes serdes) throws Exception {
-        IngestServer ingest = new IngestServer(config, bootstrapServers, serdes);
+        return start(config, bootstrapServers, serdes, new PrometheusRegistry());
+    }
+
+    /**
+     * Starts serving; returns once the port is bound.
+     *
+     * @param registry where the edge's {@code postback_*} metrics are registered: one edge per registry
+     */
+    public static IngestServer start(IngestConfig config, String bootstrapServers, RecordSerdes serdes,
+                                     PrometheusRegistry registry) throws Exception {
+        IngestServer ingest = new IngestServer(config, bootstrapServers, serdes, registry);
         try {
             if (!ingest.campaigns.awaitCaughtUp(CATALOG_TIMEOUT)) {
                 // Not fatal: the topology applies the same protections once it knows the click.

@@ -21,8 +21,10 @@ import java.util.concurrent.CompletableFuture;
 public final class PostbackPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, RawPostback> producer;
+    private final IngestMetrics metrics;
 
-    public PostbackPublisher(String bootstrapServers, RecordSerdes serdes, Duration produceTimeout) {
+    PostbackPublisher(String bootstrapServers, RecordSerdes serdes, Duration produceTimeout, IngestMetrics metrics) {
+        this.metrics = metrics;
         this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, produceTimeout),
                 new StringSerializer(), serdes.valueSerializer(Topics.POSTBACKS_RAW));
     }
@@ -47,12 +49,14 @@ public final class PostbackPublisher implements AutoCloseable {
     /** Completes with the record's offset once acknowledged; exceptionally on any failure. */
     public CompletableFuture<RecordMetadata> publish(RawPostback postback) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
+        long sentAt = System.nanoTime();
         try {
             producer.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), postback.getClickId(), postback),
                     (metadata, error) -> {
                         if (error != null) {
                             acknowledged.completeExceptionally(error);
                         } else {
+                            metrics.acknowledged(System.nanoTime() - sentAt);
                             acknowledged.complete(metadata);
                         }
                     });

@@ -1,0 +1,114 @@
+package io.attribution.app;
+
+import io.attribution.embedded.EmbeddedKafkaBroker;
+import io.attribution.embedded.EmbeddedSchemaRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The pipeline's management port on real parts: the ingest edge's metrics and the topology's
+ * Kafka Streams metrics in one scrape, whichever part recorded them.
+ */
+class PipelineMetricsIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static EmbeddedKafkaBroker broker;
+    private static EmbeddedSchemaRegistry registry;
+    private static Pipeline pipeline;
+
+    @BeforeAll
+    static void startPipeline() throws Exception {
+        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
+                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
+        broker = EmbeddedKafkaBroker.start();
+        registry = registryStart.join();
+        Path stateDir = Files.createTempDirectory("pipeline-metrics-it");
+        PipelineSettings settings = PipelineSettings.defaultsOnly()
+                .with(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
+                .with(PipelineSettings.REGISTRY_URL, registry.registryUrl())
+                .with(PipelineSettings.INGEST_PORT, "0")
+                .with(PipelineSettings.MANAGEMENT_PORT, "0")
+                .with(PipelineSettings.TOPOLOGY_STATE_DIR, stateDir.toString())
+                .with(PipelineSettings.TOPOLOGY_APPLICATION_ID, "pipeline-metrics-it-" + UUID.randomUUID());
+        pipeline = Pipeline.start(settings, EnumSet.of(Pipeline.Part.INGEST, Pipeline.Part.TOPOLOGY), false);
+    }
+
+    @AfterAll
+    static void stopPipeline() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void oneScrapeHasTheEdgesCountsAndTheTopologysKafkaStreamsMetrics() throws Exception {
+        HttpResponse<String> postback = get(pipeline.ingestUri().orElseThrow().resolve("/postback?click_id=metrics-it"));
+        assertThat(postback.statusCode()).as(postback.body()).isEqualTo(200);
+
+        // The topology processes the postback a moment after the edge stored it.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(samples("kafka_streams_thread_process_total{"))
+                        .as("records processed per stream thread").isNotEmpty()
+                        .allSatisfy(line -> assertThat(value(line)).isGreaterThanOrEqualTo(0))
+                        .anySatisfy(line -> assertThat(value(line)).isGreaterThanOrEqualTo(1)));
+        assertThat(samples("kafka_streams_client_alive_stream_threads{")).singleElement()
+                .satisfies(line -> assertThat(value(line)).isGreaterThanOrEqualTo(1));
+        assertThat(samples("kafka_streams_client_state{")).as("RUNNING is state 2").singleElement()
+                .satisfies(line -> assertThat(value(line)).isEqualTo(2));
+        assertThat(samples("kafka_streams_task_")).as("task-level metrics").isNotEmpty();
+        assertThat(samples("kafka_streams_thread_commit_latency_avg{")).as("commit latency").isNotEmpty();
+        assertThat(samples("kafka_streams_consumer_fetch_manager_records_lag_max{")).as("consumer lag").isNotEmpty();
+        assertThat(samples("postback_requests_total{outcome=\"accepted\",status=\"200\"} "))
+                .as("the edge records on the same registry").containsExactly(
+                        "postback_requests_total{outcome=\"accepted\",status=\"200\"} 1.0");
+    }
+
+    @Test
+    void livenessIsServedOnTheManagementPort() throws Exception {
+        HttpResponse<String> health = get(pipeline.managementUri().resolve("/healthz"));
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\":\"up\"}");
+        assertThat(pipeline.managementUri().getPort()).isNotEqualTo(pipeline.ingestUri().orElseThrow().getPort());
+    }
+
+    /** The sample lines of the current scrape that start with {@code prefix}. */
+    private static List<String> samples(String prefix) throws Exception {
+        HttpResponse<String> metrics = get(pipeline.managementUri().resolve("/metrics"));
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        return metrics.body().lines().filter(line -> line.startsWith(prefix)).toList();
+    }
+
+    private static double value(String sample) {
+        String[] parts = sample.split(" ");
+        return Double.parseDouble(parts[parts.length - 1]);
+    }
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

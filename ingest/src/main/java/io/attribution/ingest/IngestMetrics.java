@@ -1,0 +1,68 @@
+package io.attribution.ingest;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Request;
+
+import java.util.Set;
+
+/**
+ * The edge's metrics, registered once per server on the registry the management port serves.
+ * Health probes are left out: a load balancer polling {@code /readyz} every second would otherwise
+ * outnumber the postbacks.
+ */
+final class IngestMetrics {
+
+    /** Where {@link IngestServer} serves {@link HealthServlet}. */
+    private static final Set<String> PROBE_PATHS = Set.of("/healthz", "/readyz");
+
+    private final Counter requests;
+    private final Histogram produceLatency;
+    private final Gauge inFlight;
+
+    IngestMetrics(PrometheusRegistry registry) {
+        this.requests = Counter.builder()
+                .name("postback_requests_total")
+                .help("Answers of the ingest edge by outcome and HTTP status, health probes excluded")
+                .labelNames("outcome", "status")
+                .register(registry);
+        this.produceLatency = Histogram.builder()
+                .name("postback_produce_latency_seconds")
+                .help("Time from handing a postback to the Kafka producer to the broker's acknowledgement")
+                .unit(Unit.SECONDS)
+                // From a quiet local broker (~1 ms) up to the produce timeout (5 s by default).
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .classicOnly()
+                .register(registry);
+        this.inFlight = Gauge.builder()
+                .name("postback_requests_in_flight")
+                .help("Requests the ingest edge is handling now, waiting for a request slot included")
+                .register(registry);
+    }
+
+    /** False for health probes, which are not postback traffic. */
+    static boolean isPostbackTraffic(Request request) {
+        HttpURI uri = request.getHttpURI();
+        return uri == null || !PROBE_PATHS.contains(uri.getPath());
+    }
+
+    void answered(int status) {
+        requests.labelValues(RequestOutcome.of(status).label(), Integer.toString(status)).inc();
+    }
+
+    void acknowledged(long nanosSinceSend) {
+        produceLatency.observe(Unit.nanosToSeconds(nanosSinceSend));
+    }
+
+    void requestStarted() {
+        inFlight.inc();
+    }
+
+    void requestEnded() {
+        inFlight.dec();
+    }
+}

@@ -1,0 +1,88 @@
+package io.attribution.management;
+
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code GET /metrics} (Prometheus text format) and {@code GET /healthz} on a port of their own:
+ * scrapes and probes never compete with advertisers for the public edge's request slots and rate
+ * limits, and the metrics are not exposed wherever the public port is.
+ */
+public final class ManagementServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private ManagementServer(String host, int port, PrometheusRegistry registry) {
+        // A scraper and a probe or two: a handful of threads is plenty.
+        QueuedThreadPool threads = new QueuedThreadPool(8, 2);
+        threads.setName("management");
+        this.server = new Server(threads);
+        this.connector = new ServerConnector(server, 1, 1);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new ServletHolder("metrics", new PrometheusMetricsServlet(registry)), "/metrics");
+        context.addServlet(new ServletHolder("healthz", new Liveness()), "/healthz");
+        server.setHandler(context);
+    }
+
+    /**
+     * Starts serving {@code registry}; returns once the port is bound.
+     *
+     * @param port 0 picks a free port
+     */
+    public static ManagementServer start(String host, int port, PrometheusRegistry registry) throws Exception {
+        ManagementServer management = new ManagementServer(host, port, registry);
+        try {
+            management.server.start();
+        } catch (Exception e) {
+            management.close();
+            throw e;
+        }
+        LOG.info("Management (metrics, health) listening on {}", management.uri());
+        return management;
+    }
+
+    /** e.g. {@code http://127.0.0.1:9404/} */
+    public URI uri() {
+        return URI.create("http://" + connector.getHost() + ":" + connector.getLocalPort() + "/");
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Management server did not stop cleanly", e);
+        }
+    }
+
+    /** The process is up and answering: nothing more, so a Kafka outage never gets it restarted. */
+    private static final class Liveness extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("application/json");
+            response.setHeader("Cache-Control", "no-store");
+            response.getOutputStream().write("{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

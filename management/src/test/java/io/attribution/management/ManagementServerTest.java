@@ -1,0 +1,51 @@
+package io.attribution.management;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The management port on a real Jetty: what a Prometheus scraper and a liveness probe get. */
+class ManagementServerTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void metricsAreServedInThePrometheusTextFormat() throws Exception {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Counter.builder().name("management_test_events").help("events seen by the test")
+                .labelNames("kind").register(registry).labelValues("scraped").inc(3);
+
+        try (ManagementServer management = ManagementServer.start("127.0.0.1", 0, registry)) {
+            HttpResponse<String> metrics = get(management, "/metrics");
+
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/plain"));
+            assertThat(metrics.body()).contains("# TYPE management_test_events_total counter")
+                    .contains("management_test_events_total{kind=\"scraped\"} 3.0");
+        }
+    }
+
+    @Test
+    void healthzAnswersUpOnTheChosenPort() throws Exception {
+        try (ManagementServer management = ManagementServer.start("127.0.0.1", 0, new PrometheusRegistry())) {
+            HttpResponse<String> health = get(management, "/healthz");
+
+            assertThat(management.uri().getPort()).isPositive();
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("{\"status\":\"up\"}");
+        }
+    }
+
+    private static HttpResponse<String> get(ManagementServer management, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(management.uri().resolve(path)).timeout(Duration.ofSeconds(10)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
