@@ -9,6 +9,7 @@ import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.util.MultiMap;
 import org.eclipse.jetty.util.UrlEncoded;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,9 @@ final class BodyParameters {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
+    /** Beyond this many places (either side of the point), a JSON number is stored in scientific notation. */
+    private static final int MAX_PLAIN_EXPONENT = 64;
 
     private BodyParameters() {
     }
@@ -89,11 +93,19 @@ final class BodyParameters {
             return;
         }
         if (node.isNumber()) {
-            values.add(node.decimalValue().toPlainString());
+            values.add(numberText(node.decimalValue()));
         } else if (node.isValueNode()) {
             values.add(node.asText());
         } else {
             values.add(node.toString());
         }
+    }
+
+    /**
+     * Plain digits ({@code 12.50}), unless the exponent is large: {@code 1e999999999} is kept in
+     * scientific notation rather than expanded to a billion characters.
+     */
+    private static String numberText(BigDecimal number) {
+        return Math.abs((long) number.scale()) <= MAX_PLAIN_EXPONENT ? number.toPlainString() : number.toString();
     }
 }

@@ -8,6 +8,7 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,6 +122,10 @@ final class PostbackServlet extends HttpServlet {
                         postback.getRequestId());
             } else if (error == null) {
                 JsonAnswer.accepted(response, postback.getRequestId());
+            } else if (error instanceof RecordTooLargeException) {
+                // Within the body limit, but too large once stored (e.g. thousands of token digests): resending won't help.
+                JsonAnswer.rejected(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE", null,
+                        "the postback is too large to store");
             } else {
                 LOG.warn("Postback {} not stored: {}", postback.getRequestId(), error.toString());
                 JsonAnswer.unavailable(response, retryAfterSeconds,

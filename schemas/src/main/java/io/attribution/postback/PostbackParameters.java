@@ -54,6 +54,11 @@ public final class PostbackParameters {
     /** Money is carried as decimal(18, 6). */
     private static final int MONEY_SCALE = 6;
     private static final BigDecimal MAX_AMOUNT = new BigDecimal("999999999999");
+    /**
+     * Longer texts are refused before parsing: parsing and stripping trailing zeros cost time
+     * quadratic in the length (a 64 KB "1.000..." pins a core for seconds).
+     */
+    private static final int MAX_AMOUNT_LENGTH = 64;
     /** An advertiser that forgot to fill a macro sends it literally: {sale_amount}, [amount], %amount%. */
     private static final Pattern UNFILLED_MACRO = Pattern.compile("^(\\{[^}]*}|\\[[^]]*]|%[^%]+%|\\$\\{[^}]*})$");
 
@@ -181,6 +186,10 @@ public final class PostbackParameters {
 
     private Optional<BigDecimal> amount(String name) {
         return single(name).map(text -> {
+            if (text.length() > MAX_AMOUNT_LENGTH) {
+                throw InvalidParameterException.malformed(name, name + " is longer than " + MAX_AMOUNT_LENGTH
+                        + " characters");
+            }
             BigDecimal amount;
             try {
                 amount = new BigDecimal(text.trim());
