@@ -68,6 +68,9 @@ final class BodyParameters {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new UnsupportedBodyException(400, "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            // Jackson reads 1e2147483648 as a BigDecimal and fails outside its exception hierarchy.
+            throw new UnsupportedBodyException(400, "body has a number out of range: " + e.getMessage());
         } catch (java.io.IOException e) {
             throw new UnsupportedBodyException(400, "body could not be read: " + e.getMessage());
         }

@@ -74,7 +74,7 @@ class PostbackParametersFuzzTest {
 
     // --- properties ---------------------------------------------------------------------------
 
-    @Property(tries = 1000)
+    @Property(tries = 300)
     void anythingIsEitherReadWellFormedOrRefusedNamingAKnownParameter(
             @ForAll("hostileParameters") Map<String, List<String>> query,
             @ForAll("hostileParameters") Map<String, List<String>> body) {
@@ -95,7 +95,7 @@ class PostbackParametersFuzzTest {
         assertSameReading(stored, params, PostbackParametersFuzzTest::asStored);
     }
 
-    @Property(tries = 500)
+    @Property(tries = 200)
     void withoutAClickIdTheClickIdIsNamedMissingWhateverElseIsWrong(
             @ForAll("hostileParameters") Map<String, List<String>> query,
             @ForAll("hostileParameters") Map<String, List<String>> body,
@@ -113,7 +113,7 @@ class PostbackParametersFuzzTest {
                 });
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 300)
     void wellFormedPostbacksAreReadAsSentUnderAnyAliasFromEitherSource(@ForAll("wellFormedPostbacks") Sent sent) {
         PostbackParameters params = PostbackParameters.of(sent.query(), sent.body());
 
@@ -129,7 +129,7 @@ class PostbackParametersFuzzTest {
         assertSameReading(stored, params, Function.identity());
     }
 
-    @Property(tries = 500)
+    @Property(tries = 200)
     void twoDifferentValuesForOneParameterAreMalformedWhateverTheAliasesAndSources(
             @ForAll("conflicts") Conflict conflict) {
         PostbackParameters params = PostbackParameters.of(conflict.query(), conflict.body());
@@ -142,7 +142,7 @@ class PostbackParametersFuzzTest {
                 });
     }
 
-    @Property(tries = 1500)
+    @Property(tries = 300)
     void amountsAreExactDecimalsWithinRangeOrRefusedNamingTheAmount(@ForAll("amounts") String amount,
                                                                     @ForAll boolean asRevenue) {
         String name = asRevenue ? PostbackParameters.REVENUE : PostbackParameters.SALE_AMOUNT;
@@ -166,7 +166,7 @@ class PostbackParametersFuzzTest {
         assertThat(read).isEqualByComparingTo(new BigDecimal(amount.strip().trim()));
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 300)
     void everyAmountInRangeIsReadExactlyHoweverItIsWritten(@ForAll("moneyInRange") BigDecimal amount,
                                                             @ForAll("notations") Function<BigDecimal, String> notation) {
         String written = notation.apply(amount);
@@ -179,7 +179,7 @@ class PostbackParametersFuzzTest {
         });
     }
 
-    @Property(tries = 500)
+    @Property(tries = 200)
     void flattenKeepsEveryOtherParameterButNeverTheToken(
             @ForAll("hostileParameters") Map<String, List<String>> query,
             @ForAll("hostileParameters") Map<String, List<String>> body) {
