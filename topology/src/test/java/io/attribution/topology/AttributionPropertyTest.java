@@ -229,6 +229,22 @@ class AttributionPropertyTest {
 
     // ---------------------------------------------------------------- the topology under test
 
+    /**
+     * The wall clock moves on while no record arrives: the partition is quiet, so the topology
+     * measures grace on the wall clock once stream time has stood still for two check intervals.
+     *
+     * @return the wall clock afterwards
+     */
+    private static Instant quietUntil(TopologyHarness topology, Instant wallClock, Instant target) {
+        if (target.isAfter(wallClock)) {
+            topology.advanceWallClock(Duration.between(wallClock, target));
+            wallClock = target;
+        }
+        Duration quiet = AttributionSettings.DEFAULT_GRACE_CHECK_INTERVAL.multipliedBy(3);
+        topology.advanceWallClock(quiet);
+        return wallClock.plus(quiet);
+    }
+
     static Map<String, List<String>> runTopology(Universe universe, List<Step> timeline) {
         try (TopologyHarness topology = new TopologyHarness(
                 AttributionSettings.defaults().withUnknownClickGrace(universe.grace()), T0, STATE_PARENT)) {
@@ -241,14 +257,13 @@ class AttributionPropertyTest {
                 } else if (step instanceof PostbackArrives postback) {
                     topology.postback(avro(postback));
                 } else if (step instanceof WallClock clock) {
-                    topology.advanceWallClock(Duration.between(wallClock, clock.at()));
-                    wallClock = clock.at();
+                    wallClock = quietUntil(topology, wallClock, clock.at());
                 }
                 last = step.at();
             }
             // In the end the wall clock passes every grace.
             Instant end = last.plus(universe.grace()).plus(Duration.ofMinutes(1));
-            topology.advanceWallClock(Duration.between(wallClock, end));
+            quietUntil(topology, wallClock, end);
 
             Map<String, List<String>> outcomes = new LinkedHashMap<>();
             for (AttributedConversion conversion : topology.attributed.readValuesToList()) {

@@ -49,8 +49,12 @@ import java.util.function.Predicate;
  *   <li>a status update is never counted against a cap, whatever the statuses;</li>
  *   <li>a conversion cancelled by a cap stays in its ledger: it still makes later postbacks
  *       duplicates, and its status still moves with updates;</li>
- *   <li>grace is judged on the wall clock against the postback's receipt time; the scenarios keep
- *       the wall clock at or behind event time, as in live operation (no catch-up after a lag).</li>
+ *   <li>grace is judged on the wall clock against the postback's receipt time while the partition
+ *       is quiet (the harness lets it stand quiet at each wall-clock step); the scenarios keep
+ *       the wall clock at or behind event time, as in live operation (no catch-up after a lag);</li>
+ *   <li>a txn id names one order: it matches a conversion of any goal in the ledger, and a postback
+ *       with a txn id that cannot be a new conversion is rejected for that only when it updates
+ *       nothing.</li>
  * </ul>
  */
 final class ReferenceModel {
@@ -215,33 +219,26 @@ final class ReferenceModel {
         if (campaign == null) {
             throw new Rejected("UNKNOWN_CAMPAIGN");
         }
-        if (campaign.paused()) {
-            throw new Rejected("CAMPAIGN_PAUSED");
-        }
-        if (postback.at().isAfter(click.clickedAt().plus(Duration.ofDays(campaign.windowDays())))) {
-            throw new Rejected("CLICK_EXPIRED");
-        }
-        GoalSpec goal = goal(campaign, params.get("goal_id"), params.get("goal_value"))
-                .orElseThrow(() -> new Rejected("UNKNOWN_GOAL"));
-        if (goal.paused()) {
-            throw new Rejected("GOAL_PAUSED");
-        }
-        String currency = goal.currency() != null ? goal.currency() : CampaignSpec.CURRENCY;
-        if (params.containsKey("currency") && !params.get("currency").toUpperCase(Locale.ROOT).equals(currency)) {
-            throw new Rejected("MALFORMED");
-        }
-        BigDecimal sale = params.containsKey("sale_amount") ? new BigDecimal(params.get("sale_amount")) : null;
-        BigDecimal revenue = goal.dynamicRevenue() && params.containsKey("revenue")
-                ? minorUnits(new BigDecimal(params.get("revenue")), currency)
-                : earning(goal.revenueType(), goal.revenue(), sale, currency);
-        BigDecimal payout = earning(goal.payoutType(), goal.payout(), sale, currency);
-        String status = params.containsKey("status") ? status(params.get("status")) : "APPROVED";
         String txn = params.containsKey("txn_id") ? params.get("txn_id") : params.get("order_id");
-        String description = "ATTRIBUTED goal=" + goal.id() + " status=" + status + " payout=" + plain(payout)
-                + " revenue=" + plain(revenue) + " currency=" + currency;
+        String status = params.containsKey("status") ? status(params.get("status")) : "APPROVED";
+        // What a new conversion needs. With a txn id, a postback that fails it may still be a
+        // status update (chargebacks come late, on paused campaigns, without amounts): the
+        // rejection then only stands when no conversion has that txn id.
+        NewConversion created = null;
+        Rejected cannotBeNew = null;
+        try {
+            created = newConversion(postback, click, campaign, params, status);
+        } catch (Rejected rejected) {
+            if (txn == null) {
+                throw rejected;
+            }
+            cannotBeNew = rejected;
+        }
+        GoalSpec goal = created == null ? null : created.goal();
+        String description = created == null ? null : created.description();
 
         // Duplicates and status updates, within the click or, for UNIQUE_TXN, the advertiser's txn id.
-        MultiConversionMode mode = goal.mode() != null ? goal.mode() : campaign.mode();
+        MultiConversionMode mode = goal != null && goal.mode() != null ? goal.mode() : campaign.mode();
         boolean perAdvertiser = mode == MultiConversionMode.UNIQUE_TXN && txn != null;
         Ledger ledger = perAdvertiser
                 ? advertiserTxnLedgers.computeIfAbsent(campaign.advertiser() + "/" + txn, key -> new Ledger())
@@ -253,7 +250,8 @@ final class ReferenceModel {
         if (txn != null) {
             Conversion earlier = null;
             for (Conversion conversion : ledger.conversions) {
-                if (txn.equals(conversion.txnId) && (perAdvertiser || conversion.goal.id().equals(goal.id()))) {
+                // A txn id names one order: in any goal of the ledger.
+                if (txn.equals(conversion.txnId)) {
                     earlier = conversion;
                 }
             }
@@ -272,6 +270,9 @@ final class ReferenceModel {
                 outcome(postback, "UPDATED conversion=" + earlier.id + " status=" + status + " previous=" + previous);
                 return;
             }
+        }
+        if (cannotBeNew != null) {
+            throw cannotBeNew;
         }
         // As the code does: ONE_PER_CLICK means once per click and goal.
         boolean oncePerGoal = mode == MultiConversionMode.ONE_PER_CLICK
@@ -297,6 +298,35 @@ final class ReferenceModel {
             capCounts.merge(monthKey, 1, Integer::sum);
         }
         outcome(postback, description);
+    }
+
+    private record NewConversion(GoalSpec goal, String description) {
+    }
+
+    private static NewConversion newConversion(PostbackArrives postback, ClickSpec click, CampaignSpec campaign,
+                                               Map<String, String> params, String status) throws Rejected {
+        if (campaign.paused()) {
+            throw new Rejected("CAMPAIGN_PAUSED");
+        }
+        if (postback.at().isAfter(click.clickedAt().plus(Duration.ofDays(campaign.windowDays())))) {
+            throw new Rejected("CLICK_EXPIRED");
+        }
+        GoalSpec goal = goal(campaign, params.get("goal_id"), params.get("goal_value"))
+                .orElseThrow(() -> new Rejected("UNKNOWN_GOAL"));
+        if (goal.paused()) {
+            throw new Rejected("GOAL_PAUSED");
+        }
+        String currency = goal.currency() != null ? goal.currency() : CampaignSpec.CURRENCY;
+        if (params.containsKey("currency") && !params.get("currency").toUpperCase(Locale.ROOT).equals(currency)) {
+            throw new Rejected("MALFORMED");
+        }
+        BigDecimal sale = params.containsKey("sale_amount") ? new BigDecimal(params.get("sale_amount")) : null;
+        BigDecimal revenue = goal.dynamicRevenue() && params.containsKey("revenue")
+                ? minorUnits(new BigDecimal(params.get("revenue")), currency)
+                : earning(goal.revenueType(), goal.revenue(), sale, currency);
+        BigDecimal payout = earning(goal.payoutType(), goal.payout(), sale, currency);
+        return new NewConversion(goal, "ATTRIBUTED goal=" + goal.id() + " status=" + status + " payout="
+                + plain(payout) + " revenue=" + plain(revenue) + " currency=" + currency);
     }
 
     private static Optional<GoalSpec> goal(CampaignSpec campaign, String goalId, String goalValue) {
