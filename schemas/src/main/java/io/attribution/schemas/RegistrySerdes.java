@@ -40,7 +40,10 @@ public final class RegistrySerdes implements RecordSerdes {
                 SerdeConfig.USE_ID, "contentId",
                 SerdeConfig.ENABLE_HEADERS, false,
                 SerdeConfig.AUTO_REGISTER_ARTIFACT, true,
-                AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+                AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true,
+                // Same bytes as Apicurio's defaults, without their per-record schema rendering and reader set-up.
+                SerdeConfig.SCHEMA_RESOLVER, CachingSchemaResolver.class.getName(),
+                AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, CachingAvroDatumProvider.class.getName());
     }
 
     /** A configured value serde: Kafka does not configure serdes handed to client constructors. */
