@@ -26,8 +26,8 @@ record BenchOptions(int clicks, int postbacks, int rounds, int warmupRounds, int
 
     private static Map<String, String> defaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("clicks", "100000");
-        defaults.put("postbacks", "200000");
+        defaults.put("clicks", "50000");
+        defaults.put("postbacks", "100000");
         defaults.put("rounds", "3");
         defaults.put("warmupRounds", "0");
         defaults.put("partitions", "3");
