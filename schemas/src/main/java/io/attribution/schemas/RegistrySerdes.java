@@ -44,7 +44,10 @@ public final class RegistrySerdes implements RecordSerdes {
                 // Schemas are cached once fetched; ride out a registry restart on the first lookup
                 // instead of sending a good record to the dead-letter topic.
                 SerdeConfig.RETRY_COUNT, 6,
-                SerdeConfig.RETRY_BACKOFF_MS, 500);
+                SerdeConfig.RETRY_BACKOFF_MS, 500,
+                // Same bytes as Apicurio's defaults, without their per-record schema rendering and reader set-up.
+                SerdeConfig.SCHEMA_RESOLVER, CachingSchemaResolver.class.getName(),
+                AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, CachingAvroDatumProvider.class.getName());
     }
 
     /** A configured value serde: Kafka does not configure serdes handed to client constructors. */
