@@ -34,6 +34,12 @@ public final class IngestServer implements AutoCloseable {
     private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(30);
     /** Beyond this many distinct clients being rate-tracked, new ones are refused too (memory bound). */
     private static final int MAX_TRACKED_CLIENTS = 100_000;
+    /**
+     * Connections the kernel holds until the acceptor takes them. Jetty's default (0) binds with
+     * Java's backlog of 50: a burst of more new connections while the acceptor thread waits for a
+     * CPU overflows it, and the dropped handshakes stall those clients 1 + 2 + 4... s.
+     */
+    static final int ACCEPT_QUEUE_SIZE = 1024;
 
     private final Server server;
     private final ServerConnector connector;
@@ -55,6 +61,7 @@ public final class IngestServer implements AutoCloseable {
         connector.setHost(config.host());
         connector.setPort(config.port());
         connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(connector);
 
         this.publisher = new PostbackPublisher(bootstrapServers, serdes, config.produceTimeout(), metrics);

@@ -56,6 +56,17 @@ final class PostbackServlet extends HttpServlet {
         ingest(request, response);
     }
 
+    /**
+     * HEAD is safe by definition, and link checkers and monitors send it on their own: it must not
+     * store a postback (HttpServlet's default runs doGet, and the caller never sees the request_id).
+     */
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Allow", "GET, POST");
+        JsonAnswer.rejected(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", null,
+                "HEAD does not store a postback: send it with GET or POST");
+    }
+
     private void ingest(HttpServletRequest request, HttpServletResponse response) throws IOException {
         PostbackRequestReader.Incoming incoming;
         try {

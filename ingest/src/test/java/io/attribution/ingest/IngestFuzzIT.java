@@ -182,6 +182,15 @@ class IngestFuzzIT {
         assertThat(JSON.readTree(answer.body()).path("error").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
     }
 
+    @Example
+    void headIsAnsweredButStoresNothing() throws Exception {
+        RawHttp.Answer answer = send(new FuzzRequest("example", "HEAD", "/postback?click_id=head-check", null,
+                new byte[0], Expected.ANY, null, false));
+
+        assertThat(answer.status()).isEqualTo(405);
+        assertThat(answer.headers()).contains("Allow: GET, POST");
+    }
+
     private static FuzzRequest post(String contentType, String body) {
         return new FuzzRequest("example", "POST", "/postback", contentType, body.getBytes(StandardCharsets.UTF_8),
                 Expected.ANY, null, false);
