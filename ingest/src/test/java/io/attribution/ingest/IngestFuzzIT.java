@@ -191,6 +191,18 @@ class IngestFuzzIT {
         assertThat(answer.headers()).contains("Allow: GET, POST");
     }
 
+    @Example
+    void otherSpellingsOfThePostbackTargetStoreLikeThePlainOne() throws Exception {
+        for (String target : List.of("http://127.0.0.1/postback?click_id=absolute-form",
+                "/postback;x=y?click_id=path-parameter")) {
+            RawHttp.Answer answer = send(new FuzzRequest("example", "GET", target, null, new byte[0],
+                    Expected.ANY, null, false));
+
+            assertThat(answer.status()).as(target + ": " + answer.body()).isEqualTo(200);
+            assertThat(answer.field("request_id")).isNotNull();
+        }
+    }
+
     private static FuzzRequest post(String contentType, String body) {
         return new FuzzRequest("example", "POST", "/postback", contentType, body.getBytes(StandardCharsets.UTF_8),
                 Expected.ANY, null, false);
@@ -218,10 +230,14 @@ class IngestFuzzIT {
             return answer;
         }
         assertThat(answer.status()).as("status for %s: %s", request, answer.body()).isBetween(200, 499);
-        // Only the postback endpoint stores; /healthz and /readyz answer 200 too.
-        boolean postbackEndpoint = request.target().equals("/postback") || request.target().startsWith("/postback?");
-        boolean stored = postbackEndpoint
-                && (answer.status() == 200 || answer.status() == 401 || answer.status() == 403);
+        // Decided by the answer, not the target: /postback;x=y and the absolute form
+        // http://127.0.0.1/postback reach the servlet too, and /healthz and /readyz answer 200 without storing.
+        if (answer.status() == 200 && answer.field("request_id") == null) {
+            assertThat(answer.field("status")).as("a 200 without a request id for %s: %s", request, answer.body())
+                    .isEqualTo("up");
+        }
+        boolean stored = (answer.status() == 200 || answer.status() == 401 || answer.status() == 403)
+                && answer.field("request_id") != null;
         if (!stored) {
             assertThat(end).as("records written for a %d answer (%s)", answer.status(), answer.body()).isEqualTo(before);
         } else {
