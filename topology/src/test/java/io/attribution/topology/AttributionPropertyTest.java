@@ -160,11 +160,14 @@ class AttributionPropertyTest {
     /**
      * UNIQUE_TXN holds across clicks and goals of the advertiser: a txn id converted on one click is
      * a status update when it comes back on another click, and a duplicate when its status is the same.
+     * Another advertiser's same txn id is another order.
      */
     @Example
     void uniqueTxnIsOncePerAdvertiserAcrossClicks() {
         Universe universe = new Universe(List.of(campaignA(MultiConversionMode.ALLOW, false, 30, "UTC", null, false,
-                        null, "a-install"), campaignB(),
+                        null, "a-install"),
+                        campaignB(MultiConversionMode.UNIQUE_TXN, "adv-2", null, null, null, "b-install", "UTC", 30,
+                                null),
                         campaignC(MultiConversionMode.UNIQUE_TXN, false, 2, null, "UTC", 30)),
                 clicks("camp-c", "camp-c", "camp-a", "camp-b", "camp-x"), GRACE);
         List<Event> events = List.of(
@@ -175,6 +178,9 @@ class AttributionPropertyTest {
                 new PostbackEvent(new PostbackSpec(1, null, "install", null, "txn_id", "t1", "approved", null, null),
                         Duration.ofMinutes(1)),
                 new PostbackEvent(new PostbackSpec(1, "c-sale", null, "5", "txn_id", "t1", "approved", null, null),
+                        Duration.ofMinutes(1)),
+                new ClickEvent(3, Duration.ofMinutes(1)),
+                new PostbackEvent(new PostbackSpec(3, null, "install", null, "txn_id", "t1", "approved", null, null),
                         Duration.ofMinutes(1)));
         List<Step> timeline = Scenario.timeline(universe, events);
 
@@ -185,7 +191,8 @@ class AttributionPropertyTest {
                 // 10% of 10.10 = 1.01; 15% of 10.10 = 1.515 -> 1.52 (half up)
                 "req-00", List.of("ATTRIBUTED goal=c-sale status=PENDING payout=1.01 revenue=1.52 currency=USD"),
                 "req-01", List.of("UPDATED conversion=req-00 status=APPROVED previous=PENDING"),
-                "req-02", List.of("REJECTED DUPLICATE_TXN")));
+                "req-02", List.of("REJECTED DUPLICATE_TXN"),
+                "req-03", List.of("ATTRIBUTED goal=b-install status=APPROVED payout=0.4 revenue=0.55 currency=USD")));
     }
 
     /**
