@@ -37,16 +37,20 @@ import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static io.attribution.topology.Scenario.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,9 +65,7 @@ class AttributionPropertyTest {
     private static final Duration GRACE = Duration.ofMinutes(10);
     private static final int CLICK_IDS = 5;
     /** A driver per try, committing after every record: on a RAM disk when there is one, ten times faster. */
-    private static final Path STATE_PARENT = Files.isDirectory(Path.of("/dev/shm"))
-            && Files.isWritable(Path.of("/dev/shm"))
-            ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+    private static final Path STATE_PARENT = stateParent();
 
     @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
     void everyPostbackEndsInTheOutcomeTheRulesGiveIt(@ForAll("events") List<Event> events,
@@ -160,11 +162,14 @@ class AttributionPropertyTest {
     /**
      * UNIQUE_TXN holds across clicks and goals of the advertiser: a txn id converted on one click is
      * a status update when it comes back on another click, and a duplicate when its status is the same.
+     * Another advertiser's same txn id is another order.
      */
     @Example
     void uniqueTxnIsOncePerAdvertiserAcrossClicks() {
         Universe universe = new Universe(List.of(campaignA(MultiConversionMode.ALLOW, false, 30, "UTC", null, false,
-                        null, "a-install"), campaignB(),
+                        null, "a-install"),
+                        campaignB(MultiConversionMode.UNIQUE_TXN, "adv-2", null, null, null, "b-install", "UTC", 30,
+                                null),
                         campaignC(MultiConversionMode.UNIQUE_TXN, false, 2, null, "UTC", 30)),
                 clicks("camp-c", "camp-c", "camp-a", "camp-b", "camp-x"), GRACE);
         List<Event> events = List.of(
@@ -175,6 +180,9 @@ class AttributionPropertyTest {
                 new PostbackEvent(new PostbackSpec(1, null, "install", null, "txn_id", "t1", "approved", null, null),
                         Duration.ofMinutes(1)),
                 new PostbackEvent(new PostbackSpec(1, "c-sale", null, "5", "txn_id", "t1", "approved", null, null),
+                        Duration.ofMinutes(1)),
+                new ClickEvent(3, Duration.ofMinutes(1)),
+                new PostbackEvent(new PostbackSpec(3, null, "install", null, "txn_id", "t1", "approved", null, null),
                         Duration.ofMinutes(1)));
         List<Step> timeline = Scenario.timeline(universe, events);
 
@@ -185,7 +193,8 @@ class AttributionPropertyTest {
                 // 10% of 10.10 = 1.01; 15% of 10.10 = 1.515 -> 1.52 (half up)
                 "req-00", List.of("ATTRIBUTED goal=c-sale status=PENDING payout=1.01 revenue=1.52 currency=USD"),
                 "req-01", List.of("UPDATED conversion=req-00 status=APPROVED previous=PENDING"),
-                "req-02", List.of("REJECTED DUPLICATE_TXN")));
+                "req-02", List.of("REJECTED DUPLICATE_TXN"),
+                "req-03", List.of("ATTRIBUTED goal=b-install status=APPROVED payout=0.4 revenue=0.55 currency=USD")));
     }
 
     /**
@@ -274,6 +283,31 @@ class AttributionPropertyTest {
                         .add("REJECTED " + rejection.getReason());
             }
             return outcomes;
+        }
+    }
+
+    /**
+     * One directory per test JVM, removed when it exits: a try that jqwik abandons (shrinking time
+     * is up) never closes its driver, and a RAM disk must not keep what it leaves.
+     */
+    private static Path stateParent() {
+        Path shm = Path.of("/dev/shm");
+        Path base = Files.isDirectory(shm) && Files.isWritable(shm)
+                ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        try {
+            Path parent = Files.createTempDirectory(base, "attribution-property-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(parent)));
+            return parent;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort, at exit.
         }
     }
 
