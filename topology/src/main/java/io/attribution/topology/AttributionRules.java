@@ -46,14 +46,13 @@ final class AttributionRules {
     }
 
     /**
+     * For a postback that {@link #unreadable} passed: the caller checks that once, before it holds
+     * the postback for its click, so the parameters are not validated twice on the hot path.
+     *
      * @param click    the click the postback names, or null when none is known
      * @param campaign the click's campaign, or null when none is known
      */
     static Outcome attribute(RawPostback postback, Click click, Campaign campaign) {
-        Optional<Outcome.Rejected> unreadable = unreadable(postback);
-        if (unreadable.isPresent()) {
-            return unreadable.get();
-        }
         if (click == null) {
             return reject(postback, RejectionReason.UNKNOWN_CLICK, "no click with click_id " + postback.getClickId(), null);
         }
