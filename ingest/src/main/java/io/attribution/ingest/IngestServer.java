@@ -1,6 +1,7 @@
 package io.attribution.ingest;
 
 import io.attribution.campaigns.CampaignCatalog;
+import io.attribution.management.AllowedMethods;
 import io.attribution.schemas.RecordSerdes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -83,7 +84,8 @@ public final class IngestServer implements AutoCloseable {
         context.setErrorHandler(new JsonErrorHandler());
         server.setErrorHandler(JsonErrorHandler.outsideContext());
 
-        server.setHandler(new GracefulHandler(new InFlightHandler(metrics, limits(config, context))));
+        server.setHandler(new GracefulHandler(new InFlightHandler(metrics,
+                new AllowedMethods(limits(config, context), "GET", "POST", "HEAD", "OPTIONS"))));
         server.setRequestLog(new RequestOutcomeLog(metrics));
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
     }

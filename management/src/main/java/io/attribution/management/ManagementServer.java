@@ -42,7 +42,7 @@ public final class ManagementServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder("metrics", new PrometheusMetricsServlet(registry)), "/metrics");
         context.addServlet(new ServletHolder("healthz", new Liveness()), "/healthz");
-        server.setHandler(context);
+        server.setHandler(new AllowedMethods(context, "GET", "HEAD"));
     }
 
     /**

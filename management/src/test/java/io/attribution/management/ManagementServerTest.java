@@ -44,6 +44,19 @@ class ManagementServerTest {
         }
     }
 
+    @Test
+    void traceIsRefusedWithoutEchoingTheRequest() throws Exception {
+        try (ManagementServer management = ManagementServer.start("127.0.0.1", 0, new PrometheusRegistry())) {
+            HttpResponse<String> trace = HTTP.send(HttpRequest.newBuilder(management.uri().resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(10)).header("X-Secret", "do-not-echo")
+                    .method("TRACE", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(trace.statusCode()).isEqualTo(405);
+            assertThat(trace.headers().firstValue("Allow")).hasValue("GET, HEAD");
+            assertThat(trace.body()).doesNotContain("do-not-echo").contains("METHOD_NOT_ALLOWED");
+        }
+    }
+
     private static HttpResponse<String> get(ManagementServer management, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(management.uri().resolve(path)).timeout(Duration.ofSeconds(10)).GET()
                 .build(), HttpResponse.BodyHandlers.ofString());
