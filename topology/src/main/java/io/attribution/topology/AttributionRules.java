@@ -155,6 +155,6 @@ final class AttributionRules {
 
     private static Outcome.Rejected reject(RawPostback postback, RejectionReason reason, String detail, Click click) {
         return Rejections.of(postback, reason, detail, click == null ? null : click.getCampaignId(), null,
-                postback.getReceivedAt());
+                click == null ? null : click.getAffiliateId(), postback.getReceivedAt());
     }
 }

@@ -3,10 +3,14 @@ package io.attribution.topology;
 import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.Click;
+import io.attribution.avro.ClickConversions;
 import io.attribution.avro.ConversionCandidate;
 import io.attribution.avro.ConversionLedger;
 import io.attribution.avro.MultiConversionMode;
+import io.attribution.avro.PostbackFate;
 import io.attribution.avro.RawPostback;
+import io.attribution.avro.RejectedPostback;
+import io.attribution.avro.StatsBucket;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.common.serialization.Serde;
@@ -107,6 +111,7 @@ public final class AttributionTopology {
                 .process(CapProcessor::new, Named.as("caps"), StoreNames.CAP_COUNTERS, StoreNames.CAPPED_CONVERSIONS);
         sinkFinal(capped, "caps");
 
+        addViews();
         return builder.build();
     }
 
@@ -135,6 +140,36 @@ public final class AttributionTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.CAPPED_CONVERSIONS, retention, POINT, false),
                 KEYS, Serdes.Long()));
+    }
+
+    /**
+     * The query views follow the output topics, in a sub-topology of their own: they never slow
+     * a decision down, and they see exactly what downstream consumers see (read_committed).
+     */
+    private void addViews() {
+        Duration retention = settings.clickRetention();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueryStores.STATS),
+                KEYS, serdes.valueSerde(StatsBucket.class)));
+        for (String index : new String[] {QueryStores.CLICK_CONVERSIONS, QueryStores.TXN_CONVERSIONS}) {
+            builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(index, retention, POINT, false),
+                    KEYS, serdes.valueSerde(ClickConversions.class)));
+        }
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(QueryStores.POSTBACK_LOG, QueryStores.LOG_RETENTION, POINT, false),
+                KEYS, serdes.valueSerde(PostbackFate.class)));
+        // Every rejection of a campaign is kept, several per millisecond included.
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(QueryStores.RECENT_REJECTIONS, QueryStores.LOG_RETENTION, POINT, true),
+                KEYS, serdes.valueSerde(Topics.CONVERSIONS_REJECTED)));
+
+        builder.stream(Topics.CONVERSIONS_ATTRIBUTED.name(), Consumed.<String, AttributedConversion>with(KEYS,
+                        serdes.valueSerde(Topics.CONVERSIONS_ATTRIBUTED)).withName("attributed-views-source"))
+                .process(AttributedViews::new, Named.as("attributed-views"), QueryStores.CLICK_CONVERSIONS,
+                        QueryStores.TXN_CONVERSIONS, QueryStores.POSTBACK_LOG, QueryStores.STATS);
+        builder.stream(Topics.CONVERSIONS_REJECTED.name(), Consumed.<String, RejectedPostback>with(KEYS,
+                        serdes.valueSerde(Topics.CONVERSIONS_REJECTED)).withName("rejected-views-source"))
+                .process(RejectedViews::new, Named.as("rejected-views"), QueryStores.POSTBACK_LOG, QueryStores.STATS,
+                        QueryStores.RECENT_REJECTIONS);
     }
 
     private static KStream<String, ConversionCandidate> candidates(KStream<String, Outcome> outcomes, String stage) {

@@ -97,7 +97,7 @@ final class CapProcessor implements Processor<String, ConversionCandidate, Strin
     private static Outcome cancelled(ConversionCandidate candidate, String detail) {
         AttributedConversion conversion = candidate.getConversion();
         return Rejections.of(candidate.getPostback(), RejectionReason.CAP_REACHED, "conversion cancelled: " + detail,
-                conversion.getCampaignId(), conversion.getGoalId(), conversion.getConvertedAt());
+                conversion.getCampaignId(), conversion.getGoalId(), conversion.getAffiliateId(), conversion.getConvertedAt());
     }
 
     private static ZoneId zone(Campaign campaign) {

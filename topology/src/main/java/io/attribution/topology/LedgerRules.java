@@ -111,6 +111,6 @@ final class LedgerRules {
         AttributedConversion conversion = candidate.getConversion();
         String goalId = conversion.getGoalId().isEmpty() ? null : conversion.getGoalId();
         return new Decision(Rejections.of(candidate.getPostback(), reason, detail, conversion.getCampaignId(),
-                goalId, conversion.getConvertedAt()), Optional.empty());
+                goalId, conversion.getAffiliateId(), conversion.getConvertedAt()), Optional.empty());
     }
 }

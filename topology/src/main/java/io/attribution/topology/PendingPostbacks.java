@@ -27,7 +27,7 @@ final class PendingPostbacks {
     }
 
     void hold(RawPostback postback) {
-        store.put(postback.getClickId() + SEPARATOR + postback.getRequestId(), postback);
+        store.put(QueryStores.pendingKey(postback.getClickId(), postback.getRequestId()), postback);
     }
 
     /** Removes and returns the postbacks waiting for this click, oldest first. */

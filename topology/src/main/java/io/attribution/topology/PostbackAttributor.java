@@ -75,7 +75,7 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
             Instant graceEnd = postback.getReceivedAt().plus(grace);
             forward(Rejections.of(postback, RejectionReason.UNKNOWN_CLICK,
                     "no click with click_id " + postback.getClickId() + " arrived within " + grace,
-                    null, null, graceEnd), graceEnd);
+                    null, null, null, graceEnd), graceEnd);
         }
     }
 

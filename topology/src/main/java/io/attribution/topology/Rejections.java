@@ -12,8 +12,9 @@ final class Rejections {
     private Rejections() {
     }
 
+    /** @param campaignId, goalId, affiliateId what is known of the postback's conversion, else null */
     static Outcome.Rejected of(RawPostback postback, RejectionReason reason, String detail, String campaignId,
-                               String goalId, Instant at) {
+                               String goalId, String affiliateId, Instant at) {
         return new Outcome.Rejected(RejectedPostback.newBuilder()
                 .setRequestId(postback.getRequestId())
                 .setReason(reason)
@@ -21,6 +22,7 @@ final class Rejections {
                 .setClickId(postback.getClickId())
                 .setCampaignId(campaignId)
                 .setGoalId(goalId)
+                .setAffiliateId(affiliateId)
                 .setRejectedAt(at)
                 .setPostback(postback)
                 .build());

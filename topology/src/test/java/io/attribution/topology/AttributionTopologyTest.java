@@ -271,12 +271,18 @@ class AttributionTopologyTest {
                 .toList();
         assertThat(sourceTopics).containsExactlyInAnyOrder(Topics.CLICKS.name(), Topics.POSTBACKS_RAW.name(),
                 "unique-txn-repartition", "click-ledger-goal-caps-repartition",
-                "unique-txn-ledger-goal-caps-repartition");
-        // clicks and postbacks meet in one sub-topology: the join itself needs no repartition.
-        assertThat(description.subtopologies()).hasSize(3).anySatisfy(subtopology -> assertThat(subtopology.nodes())
+                "unique-txn-ledger-goal-caps-repartition",
+                Topics.CONVERSIONS_ATTRIBUTED.name(), Topics.CONVERSIONS_REJECTED.name());
+        // clicks and postbacks meet in one sub-topology: the join itself needs no repartition. The
+        // query views follow the output topics in a sub-topology of their own.
+        assertThat(description.subtopologies()).hasSize(4).anySatisfy(subtopology -> assertThat(subtopology.nodes())
                 .filteredOn(node -> node instanceof TopologyDescription.Source)
                 .extracting(TopologyDescription.Node::name)
-                .containsExactlyInAnyOrder("postbacks-source", "clicks-source"));
+                .containsExactlyInAnyOrder("postbacks-source", "clicks-source"))
+                .anySatisfy(subtopology -> assertThat(subtopology.nodes())
+                        .filteredOn(node -> node instanceof TopologyDescription.Source)
+                        .extracting(TopologyDescription.Node::name)
+                        .containsExactlyInAnyOrder("attributed-views-source", "rejected-views-source"));
     }
 
     private void givenCampaign(Campaign campaign) {

@@ -1,0 +1,43 @@
+package io.attribution.topology;
+
+import io.attribution.avro.AttributedConversion;
+import io.attribution.avro.PostbackFate;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+import java.time.Instant;
+
+/**
+ * Keeps the query views of attributed conversions: the conversions of a click and of a txn id,
+ * the postback log, and the hourly stats. Reads {@code conversions.attributed}, keyed by click_id.
+ */
+final class AttributedViews implements Processor<String, AttributedConversion, Void, Void> {
+
+    private ConversionIndex byClick;
+    private ConversionIndex byTxn;
+    private PostbackLog log;
+    private StatsTable stats;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.byClick = new ConversionIndex(context.getStateStore(QueryStores.CLICK_CONVERSIONS));
+        this.byTxn = new ConversionIndex(context.getStateStore(QueryStores.TXN_CONVERSIONS));
+        this.log = new PostbackLog(context.getStateStore(QueryStores.POSTBACK_LOG));
+        this.stats = new StatsTable(context.getStateStore(QueryStores.STATS));
+    }
+
+    @Override
+    public void process(Record<String, AttributedConversion> record) {
+        AttributedConversion conversion = record.value();
+        // Filed at click time, the conversions of a click expire with the click.
+        Instant createdAt = byClick.record(conversion.getClickId(), conversion, conversion.getClickedAt());
+        if (conversion.getTxnId() != null) {
+            byTxn.record(conversion.getTxnId(), conversion, createdAt);
+        }
+        stats.attributed(conversion, createdAt);
+        log.decided(PostbackFate.newBuilder().setRequestId(conversion.getRequestId())
+                .setClickId(conversion.getClickId()).setDecidedAt(conversion.getConvertedAt())
+                .setAttributed(conversion).build());
+    }
+}

@@ -1,0 +1,52 @@
+package io.attribution.topology;
+
+import io.attribution.avro.AttributedConversion;
+import io.attribution.avro.ClickConversions;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.WindowStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Conversions under a key (a click, a txn id), each at its latest status, in a windowed store so
+ * they expire with the store's retention. Remembers when each conversion was created: its stats
+ * hour, which a status update (that carries its own time) does not move.
+ */
+final class ConversionIndex {
+
+    private final WindowStore<String, ClickConversions> store;
+
+    ConversionIndex(WindowStore<String, ClickConversions> store) {
+        this.store = store;
+    }
+
+    /**
+     * Files {@code conversion} under {@code key}, replacing an earlier status of it.
+     *
+     * @param fileAt where a key seen for the first time is filed; a known key stays where it is
+     * @return when the conversion was created, as far as this index knows
+     */
+    Instant record(String key, AttributedConversion conversion, Instant fileAt) {
+        Optional<KeyValue<Long, ClickConversions>> known = WindowedStores.latest(store, key);
+        List<AttributedConversion> conversions = new ArrayList<>();
+        Map<String, Long> createdAt = new HashMap<>();
+        known.ifPresent(entry -> {
+            conversions.addAll(entry.value.getConversions());
+            createdAt.putAll(entry.value.getCreatedAt());
+        });
+        String id = conversion.getConversionId();
+        conversions.removeIf(c -> c.getConversionId().equals(id));
+        conversions.add(conversion);
+        // An update whose creation this index never saw (expired, or created before the index
+        // existed) counts from its own time: the best this partition knows.
+        long created = createdAt.computeIfAbsent(id, unknown -> conversion.getConvertedAt().toEpochMilli());
+        long filedAt = known.map(entry -> entry.key).orElse(fileAt.toEpochMilli());
+        store.put(key, new ClickConversions(conversions, createdAt), filedAt);
+        return Instant.ofEpochMilli(created);
+    }
+}
