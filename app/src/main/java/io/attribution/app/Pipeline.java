@@ -72,6 +72,8 @@ public final class Pipeline implements AutoCloseable {
 
     private void startAll(PipelineSettings settings, Set<Part> parts, boolean allowEmbedded) throws Exception {
         LOG.info("Starting {} with settings {}", parts, settings.asMap());
+        // Checked before anything starts, so a bad setting fails in a second, not after the broker is up.
+        Map<String, String> streamsOverrides = parts.contains(Part.TOPOLOGY) ? StreamsOverrides.from(settings) : Map.of();
         // First: a taken port fails the start before anything else runs, and liveness answers while Kafka starts.
         management = ManagementServer.start(settings.string(PipelineSettings.MANAGEMENT_HOST),
                 settings.integer(PipelineSettings.MANAGEMENT_PORT), metrics);
@@ -111,7 +113,7 @@ public final class Pipeline implements AutoCloseable {
                     AttributionSettings.DEFAULT_GRACE_CHECK_INTERVAL,
                     Duration.ofDays(settings.integer(PipelineSettings.TOPOLOGY_CLICK_RETENTION_DAYS)));
             AttributionService topology = AttributionService.start(serdes, StreamsSettings.of(
-                    settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, Map.of()),
+                    settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, streamsOverrides),
                     rules, TOPOLOGY_READY_TIMEOUT);
             started.push(topology);
             metrics.register(new KafkaStreamsMetrics(topology::metrics));

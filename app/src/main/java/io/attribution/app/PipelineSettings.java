@@ -1,5 +1,7 @@
 package io.attribution.app;
 
+import io.attribution.topology.BoundedRocksDbMemory;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -41,6 +43,13 @@ public final class PipelineSettings {
     public static final String TOPOLOGY_STATE_DIR = "topology.state.dir";
     public static final String TOPOLOGY_UNKNOWN_CLICK_GRACE_MS = "topology.unknown.click.grace.ms";
     public static final String TOPOLOGY_CLICK_RETENTION_DAYS = "topology.click.retention.days";
+    public static final String TOPOLOGY_APPLICATION_SERVER = "topology.application.server";
+    public static final String TOPOLOGY_NUM_STANDBY_REPLICAS = "topology.num.standby.replicas";
+    public static final String TOPOLOGY_NUM_STREAM_THREADS = "topology.num.stream.threads";
+    public static final String TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES = "topology.rocksdb.total.off.heap.bytes";
+    public static final String TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES = "topology.rocksdb.total.memtable.bytes";
+    public static final String QUERY_HOST = "query.host";
+    public static final String QUERY_PORT = "query.port";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
     public static final String MANAGEMENT_HOST = "management.host";
@@ -77,6 +86,16 @@ public final class PipelineSettings {
         defaults.put(TOPOLOGY_STATE_DIR, "");
         defaults.put(TOPOLOGY_UNKNOWN_CLICK_GRACE_MS, "600000");
         defaults.put(TOPOLOGY_CLICK_RETENTION_DAYS, "60");
+        // Empty: query.host:query.port, right for one instance or one per host with a routable query.host.
+        defaults.put(TOPOLOGY_APPLICATION_SERVER, "");
+        // A warm copy of each store elsewhere keeps queries answering when an instance dies (no effect alone).
+        defaults.put(TOPOLOGY_NUM_STANDBY_REPLICAS, "1");
+        // Scale out with instances first; threads share one process's memory budget below.
+        defaults.put(TOPOLOGY_NUM_STREAM_THREADS, "1");
+        defaults.put(TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES, String.valueOf(BoundedRocksDbMemory.DEFAULT_TOTAL_OFF_HEAP_BYTES));
+        defaults.put(TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES, String.valueOf(BoundedRocksDbMemory.DEFAULT_TOTAL_MEMTABLE_BYTES));
+        defaults.put(QUERY_HOST, "127.0.0.1");
+        defaults.put(QUERY_PORT, "8082");
         defaults.put(TOPICS_PARTITIONS, "3");
         // -1: the broker's default.replication.factor.
         defaults.put(TOPICS_REPLICATION_FACTOR, "-1");
@@ -146,6 +165,30 @@ public final class PipelineSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'");
         }
+    }
+
+    /** An integer of at least {@code minimum}; the error names the key. */
+    public int integer(String key, int minimum) {
+        int value = integer(key);
+        if (value < minimum) {
+            throw new IllegalArgumentException(key + " must be at least " + minimum + ", was " + value);
+        }
+        return value;
+    }
+
+    /** A long of at least {@code minimum}, for sizes that may pass 2 GiB; the error names the key. */
+    public long longInteger(String key, long minimum) {
+        String value = string(key);
+        long parsed;
+        try {
+            parsed = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'");
+        }
+        if (parsed < minimum) {
+            throw new IllegalArgumentException(key + " must be at least " + minimum + ", was " + parsed);
+        }
+        return parsed;
     }
 
     /** A comma-separated list; empty when unset. */

@@ -19,8 +19,9 @@ public final class StreamsSettings {
     }
 
     /**
-     * @param overrides any further Kafka Streams setting (threads, standby replicas, ...); the
-     *                  guarantees below cannot be overridden
+     * @param overrides any further Kafka Streams setting (threads, standby replicas, the
+     *                  {@link BoundedRocksDbMemory} budget, another {@code rocksdb.config.setter}, ...);
+     *                  the guarantees below cannot be overridden
      */
     public static Properties of(String applicationId, String bootstrapServers, Path stateDir,
                                 Map<String, String> overrides) {
@@ -39,6 +40,13 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Off-heap memory bounded for the whole process, not per store (see BoundedRocksDbMemory).
+        Object configSetter = props.computeIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+                key -> BoundedRocksDbMemory.class.getName());
+        if (BoundedRocksDbMemory.class.getName().equals(configSetter.toString())) {
+            // A bad budget fails here, at start, not later in a stream thread opening its first store.
+            BoundedRocksDbMemory.Budget.from(props);
+        }
         return props;
     }
 }
