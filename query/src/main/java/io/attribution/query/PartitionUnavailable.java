@@ -1,0 +1,25 @@
+package io.attribution.query;
+
+/**
+ * This instance cannot answer for one partition right now: not hosted here, not active while the
+ * question required it, still restoring, or Kafka Streams is not running. The router then looks
+ * elsewhere (a standby) or reports the partition missing; it never substitutes an empty answer.
+ */
+public final class PartitionUnavailable extends Exception {
+
+    private final String reason;
+
+    /**
+     * @param reason a stable code for clients and logs: an IQv2 {@code FailureReason} name
+     *               ({@code NOT_ACTIVE}, {@code NOT_PRESENT}, {@code NOT_UP_TO_BOUND}...) or
+     *               {@code NOT_RUNNING}
+     */
+    public PartitionUnavailable(String reason, String message) {
+        super(message, null, false, false); // expected in every rebalance: no stack trace to fill
+        this.reason = reason;
+    }
+
+    public String reason() {
+        return reason;
+    }
+}
