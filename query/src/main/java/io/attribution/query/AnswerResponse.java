@@ -1,9 +1,11 @@
 package io.attribution.query;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Turns an {@link Answer} into HTTP. Incomplete: 503 with {@code Retry-After} naming what is
@@ -15,29 +17,34 @@ final class AnswerResponse {
     private AnswerResponse() {
     }
 
-    static void write(HttpServletResponse response, Answer answer, QueryEndpoint endpoint) throws IOException {
+    /** Asks {@code question}, and the endpoint's follow-up question when the answer finds nothing. */
+    static void write(HttpServletRequest request, HttpServletResponse response, QueryRouter router, Question question,
+                      QueryEndpoint endpoint) throws IOException, BadParameter {
+        Answer answer = router.ask(question);
         if (!answer.complete()) {
-            ObjectNode body;
-            if (answer.unresolved().isPresent()) {
-                body = JsonResponses.error("METADATA_UNAVAILABLE", answer.unresolved().get());
-            } else {
-                body = JsonResponses.error("PARTITIONS_UNAVAILABLE", answer.missingPartitions().size()
-                        + " partition(s) could not be answered, which would make any result wrong; retry shortly");
-            }
-            answer.missingPartitions().forEach(body.putArray("missing_partitions")::add);
-            ObjectNode reasons = body.putObject("unavailable");
-            answer.unavailable().forEach((partition, reason) -> reasons.put(partition.toString(), reason));
-            failedHosts(body, answer);
-            JsonResponses.unavailable(response, body);
+            unavailable(response, answer);
             return;
         }
         ObjectNode body;
         try {
-            body = endpoint.merge(answer.byPartition());
+            body = endpoint.merge(request, answer.byPartition());
         } catch (NotFound e) {
-            JsonResponses.write(response, HttpServletResponse.SC_NOT_FOUND,
-                    JsonResponses.error("NOT_FOUND", e.getMessage()));
-            return;
+            Optional<Question> followUp = endpoint.whenNotFound(request);
+            if (followUp.isEmpty()) {
+                notFound(response, e);
+                return;
+            }
+            answer = router.ask(followUp.get());
+            if (!answer.complete()) {
+                unavailable(response, answer);
+                return;
+            }
+            try {
+                body = endpoint.merge(request, answer.byPartition());
+            } catch (NotFound again) {
+                notFound(response, again);
+                return;
+            }
         }
         body.put("stale", answer.stale());
         if (answer.stale()) {
@@ -47,6 +54,25 @@ final class AnswerResponse {
         ObjectNode answeredBy = body.putObject("answered_by");
         answer.answeredBy().forEach((partition, host) -> answeredBy.put(partition.toString(), host));
         JsonResponses.write(response, HttpServletResponse.SC_OK, body);
+    }
+
+    private static void notFound(HttpServletResponse response, NotFound e) throws IOException {
+        JsonResponses.write(response, HttpServletResponse.SC_NOT_FOUND, JsonResponses.error("NOT_FOUND", e.getMessage()));
+    }
+
+    private static void unavailable(HttpServletResponse response, Answer answer) throws IOException {
+        ObjectNode body;
+        if (answer.unresolved().isPresent()) {
+            body = JsonResponses.error("METADATA_UNAVAILABLE", answer.unresolved().get());
+        } else {
+            body = JsonResponses.error("PARTITIONS_UNAVAILABLE", answer.missingPartitions().size()
+                    + " partition(s) could not be answered, which would make any result wrong; retry shortly");
+        }
+        answer.missingPartitions().forEach(body.putArray("missing_partitions")::add);
+        ObjectNode reasons = body.putObject("unavailable");
+        answer.unavailable().forEach((partition, reason) -> reasons.put(partition.toString(), reason));
+        failedHosts(body, answer);
+        JsonResponses.unavailable(response, body);
     }
 
     private static void failedHosts(ObjectNode body, Answer answer) {

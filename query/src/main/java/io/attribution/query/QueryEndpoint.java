@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServletRequest;
 
+import java.util.Optional;
 import java.util.SortedMap;
 
 /**
@@ -29,5 +30,15 @@ public interface QueryEndpoint {
      *
      * @throws NotFound answered 404
      */
-    ObjectNode merge(SortedMap<Integer, JsonNode> byPartition) throws NotFound;
+    ObjectNode merge(HttpServletRequest request, SortedMap<Integer, JsonNode> byPartition)
+            throws NotFound, BadParameter;
+
+    /**
+     * A second question, asked when {@link #merge} found nothing: e.g. a postback the log does not
+     * know may still be waiting for its click. It must carry its own {@link Question#forwardedAs}
+     * path, one that makes {@link #question} ask it on the other instances.
+     */
+    default Optional<Question> whenNotFound(HttpServletRequest request) throws BadParameter {
+        return Optional.empty();
+    }
 }

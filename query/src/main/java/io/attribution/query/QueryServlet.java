@@ -32,7 +32,10 @@ final class QueryServlet extends HttpServlet {
         }
         try {
             boolean local = QueryProtocol.isLocal(request);
-            Question question = endpoint.question(request).forwardedAs(pathAndQuery(request));
+            Question question = endpoint.question(request);
+            if (question.pathAndQuery().isEmpty()) {
+                question = question.forwardedAs(pathAndQuery(request));
+            }
             if (local) {
                 Set<Integer> partitions = QueryProtocol.partitions(request);
                 boolean activeOnly = QueryProtocol.activeOnly(request);
@@ -45,7 +48,7 @@ final class QueryServlet extends HttpServlet {
                 throw new BadParameter(QueryProtocol.PARTITIONS,
                         "reserved for " + QueryProtocol.SCOPE_HEADER + ": " + QueryProtocol.LOCAL + " requests");
             }
-            AnswerResponse.write(response, router.ask(question), endpoint);
+            AnswerResponse.write(request, response, router, question, endpoint);
         } catch (BadParameter e) {
             JsonResponses.badParameter(response, e);
         }

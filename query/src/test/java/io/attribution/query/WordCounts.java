@@ -66,7 +66,7 @@ final class WordCounts {
             }
 
             @Override
-            public ObjectNode merge(SortedMap<Integer, JsonNode> byPartition) {
+            public ObjectNode merge(HttpServletRequest request, SortedMap<Integer, JsonNode> byPartition) {
                 // A keyed question has exactly one target partition.
                 return (ObjectNode) byPartition.values().iterator().next().deepCopy();
             }
@@ -93,7 +93,7 @@ final class WordCounts {
             }
 
             @Override
-            public ObjectNode merge(SortedMap<Integer, JsonNode> byPartition) {
+            public ObjectNode merge(HttpServletRequest request, SortedMap<Integer, JsonNode> byPartition) {
                 long total = 0;
                 long words = 0;
                 ObjectNode perPartition = JSON.objectNode();

@@ -1,0 +1,142 @@
+package io.attribution.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attribution.avro.StatsBucket;
+import io.attribution.topology.QueryStores;
+import io.attribution.topology.StatsKey;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * {@code /stats/campaigns/{campaign_id}}, {@code /stats/affiliates/{affiliate_id}} and
+ * {@code /stats/goals/{campaign_id}/{goal_id}}: postbacks, conversions by status, rejections by
+ * reason, revenue and payout per hour or per UTC day over {@code [from, to)}. Every partition holds
+ * part of every subject's stats, so the question goes to all of them; each sums its own hours into
+ * buckets and the merge adds the partitions, exactly.
+ */
+final class StatsEndpoint implements QueryEndpoint {
+
+    enum Granularity {
+        HOUR(ChronoUnit.HOURS), DAY(ChronoUnit.DAYS);
+
+        private final ChronoUnit unit;
+
+        Granularity(ChronoUnit unit) {
+            this.unit = unit;
+        }
+    }
+
+    /** A range scan per partition of at most this many hours: about thirteen months. */
+    static final Duration MAX_RANGE = Duration.ofDays(400);
+    private static final Duration DEFAULT_RANGE = Duration.ofDays(1);
+    private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
+
+    private final StatsKey.Dimension dimension;
+    private final Clock clock;
+
+    StatsEndpoint(StatsKey.Dimension dimension, Clock clock) {
+        this.dimension = dimension;
+        this.clock = clock;
+    }
+
+    @Override
+    public Question question(HttpServletRequest request) throws BadParameter {
+        String id = subject(request);
+        Range range = range(request);
+        // Read again by merge(): "now" must not move between the two.
+        request.setAttribute(Range.class.getName(), range);
+        long firstHour = Math.floorDiv(range.from().toEpochMilli(), HOUR_MILLIS);
+        long lastHour = Math.floorDiv(range.to().toEpochMilli() - 1, HOUR_MILLIS);
+        String lower = StatsKey.ofHour(dimension, id, firstHour);
+        String upper = StatsKey.ofHour(dimension, id, lastHour);
+        Granularity granularity = RequestParams.choice(request, "granularity", Granularity.class).orElse(Granularity.HOUR);
+        PartitionAnswerer answerer = (streams, partition, activeOnly) -> {
+            Map<Instant, StatsTotals> buckets = new TreeMap<>();
+            try (KeyValueIterator<String, StatsBucket> hours = LocalStore.query(streams, QueryStores.STATS,
+                    RangeQuery.<String, StatsBucket>withRange(lower, upper), partition, activeOnly)) {
+                while (hours.hasNext()) {
+                    KeyValue<String, StatsBucket> hour = hours.next();
+                    Instant start = StatsKey.hourOf(hour.key).truncatedTo(granularity.unit);
+                    buckets.computeIfAbsent(start, s -> new StatsTotals()).add(hour.value);
+                }
+            }
+            ObjectNode answer = JsonNodeFactory.instance.objectNode();
+            buckets.forEach((start, totals) -> answer.set(start.toString(), totals.toJson()));
+            return answer;
+        };
+        boolean allowStale = RequestParams.flag(request, "allow_stale", false);
+        // Other instances get the range pinned: their "now" is not this one's.
+        String forwarded = request.getRequestURI() + "?from=" + range.from() + "&to=" + range.to()
+                + "&granularity=" + granularity + "&allow_stale=" + allowStale;
+        return Question.allPartitions(QueryStores.STATS, QueryStores.VIEWS_TOPIC, answerer)
+                .allowingStale(allowStale).forwardedAs(forwarded);
+    }
+
+    @Override
+    public ObjectNode merge(HttpServletRequest request, SortedMap<Integer, JsonNode> byPartition) throws BadParameter {
+        SortedMap<Instant, StatsTotals> buckets = new TreeMap<>();
+        StatsTotals total = new StatsTotals();
+        for (JsonNode partition : byPartition.values()) {
+            partition.fields().forEachRemaining(bucket -> {
+                buckets.computeIfAbsent(Instant.parse(bucket.getKey()), s -> new StatsTotals()).add(bucket.getValue());
+                total.add(bucket.getValue());
+            });
+        }
+        Range range = (Range) request.getAttribute(Range.class.getName());
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("dimension", dimension.name().toLowerCase(java.util.Locale.ROOT));
+        body.put("id", subject(request).replace('\u0000', '/'));
+        body.put("from", range.from().toString());
+        body.put("to", range.to().toString());
+        body.put("granularity", RequestParams.choice(request, "granularity", Granularity.class)
+                .orElse(Granularity.HOUR).name().toLowerCase(java.util.Locale.ROOT));
+        body.set("total", total.toJson());
+        var list = body.putArray("buckets");
+        buckets.forEach((start, totals) -> list.add(totals.toJson().put("start", start.toString())));
+        return body;
+    }
+
+    /** The stats id: a campaign or affiliate id, or a goal's campaign and goal ids. */
+    private String subject(HttpServletRequest request) throws BadParameter {
+        List<String> segments = RequestParams.segments(request);
+        if (dimension == StatsKey.Dimension.GOAL) {
+            String campaign = RequestParams.id(segments, 0, "campaign_id");
+            return StatsKey.goalId(campaign, RequestParams.id(segments, 1, "goal_id"));
+        }
+        return RequestParams.id(segments, 0, dimension == StatsKey.Dimension.CAMPAIGN ? "campaign_id" : "affiliate_id");
+    }
+
+    /** {@code [from, to)} widened to whole hours; by default the last 24 hours. */
+    private Range range(HttpServletRequest request) throws BadParameter {
+        Instant to = RequestParams.instant(request, "to").orElseGet(() -> clock.instant());
+        Instant from = RequestParams.instant(request, "from").orElse(to.minus(DEFAULT_RANGE));
+        if (!from.isBefore(to)) {
+            throw new BadParameter("to", "to (" + to + ") must be after from (" + from + ")");
+        }
+        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+            throw new BadParameter("from", "a range is at most " + MAX_RANGE.toDays() + " days");
+        }
+        return new Range(from.truncatedTo(ChronoUnit.HOURS), ceilHour(to));
+    }
+
+    private static Instant ceilHour(Instant at) {
+        Instant floor = at.truncatedTo(ChronoUnit.HOURS);
+        return floor.equals(at) ? at : floor.plus(Duration.ofHours(1));
+    }
+
+    private record Range(Instant from, Instant to) {
+    }
+}
