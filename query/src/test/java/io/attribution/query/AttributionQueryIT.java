@@ -1,0 +1,351 @@
+package io.attribution.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.attribution.avro.ActivityStatus;
+import io.attribution.avro.Campaign;
+import io.attribution.avro.Click;
+import io.attribution.avro.Goal;
+import io.attribution.avro.PayoutType;
+import io.attribution.avro.RawPostback;
+import io.attribution.embedded.EmbeddedKafkaBroker;
+import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.schemas.RegistrySerdes;
+import io.attribution.schemas.Topic;
+import io.attribution.schemas.Topics;
+import io.attribution.topology.AttributionSettings;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three instances of the real attribution topology on a real broker and registry, topics with six
+ * partitions, one standby each: every instance answers every click, conversion and postback
+ * exactly, and every instance's stats add up to what was sent. When one instance dies, the
+ * others keep answering (from standbys, saying so, or 503) and never give a wrong number; after
+ * the rebalance the stats, including postbacks sent since, add up again.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AttributionQueryIT {
+
+    private static final int PARTITIONS = 6;
+    private static final int CLICKS = 60;
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(30));
+    private static final Goal SALE = goal("g-sale", "sale", "2.50", "4.10");
+    private static final Goal LEAD = goal("g-lead", "lead", "0.75", "1.05");
+
+    @TempDir
+    static Path stateRoot;
+
+    private static EmbeddedKafkaBroker broker;
+    private static EmbeddedSchemaRegistry registry;
+    private static RegistrySerdes serdes;
+    private static KafkaProducer<String, SpecificRecord> producer;
+    private static final List<AttributionInstance> instances = new ArrayList<>();
+    private static final Map<String, Click> clicks = new LinkedHashMap<>();
+    /** request_id -> the state the postback log must show: ATTRIBUTED or REJECTED. */
+    private static final Map<String, String> fates = new LinkedHashMap<>();
+    private static final Map<String, String> clickOfRequest = new TreeMap<>();
+    private static final Map<String, Expected> expectedByCampaign = new TreeMap<>();
+    private static int txnCounter;
+
+    /** What a campaign's stats must say, computed from what the test sends. */
+    private static final class Expected {
+        long received;
+        long approved;
+        long unknownGoal;
+        BigDecimal revenue = BigDecimal.ZERO;
+        BigDecimal payout = BigDecimal.ZERO;
+    }
+
+    @BeforeAll
+    static void startThreeInstances() throws Exception {
+        CompletableFuture<EmbeddedSchemaRegistry> registryStart = CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
+        broker = EmbeddedKafkaBroker.start();
+        registry = registryStart.join();
+        serdes = new RegistrySerdes(registry.registryUrl());
+        createTopics();
+        producer = producer();
+
+        for (String campaign : List.of("camp-a", "camp-b")) {
+            send(Topics.CAMPAIGNS, campaign, Campaign.newBuilder().setCampaignId(campaign).setAdvertiserId("adv-" + campaign)
+                    .setStatus(ActivityStatus.ACTIVE).setDefaultGoalId("g-sale").setGoals(List.of(SALE, LEAD)).build());
+            expectedByCampaign.put(campaign, new Expected());
+        }
+        for (int i = 0; i < CLICKS; i++) {
+            Click click = Click.newBuilder().setClickId("click-" + i).setCampaignId(i % 3 == 0 ? "camp-b" : "camp-a")
+                    .setAffiliateId("aff-" + (i % 4)).setClickedAt(NOW.minus(Duration.ofMinutes(10))).build();
+            clicks.put(click.getClickId(), click);
+            send(Topics.CLICKS, click.getClickId(), click);
+        }
+        producer.flush();
+
+        String applicationId = "attribution-query-" + UUID.randomUUID();
+        AttributionSettings settings = AttributionSettings.defaults().withUnknownClickGrace(Duration.ofSeconds(1));
+        for (int i = 0; i < 3; i++) {
+            instances.add(AttributionInstance.start(broker.bootstrapServers(), serdes, applicationId,
+                    stateRoot.resolve("instance-" + i), 1, settings));
+        }
+        await("three instances running").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> instances.stream().allMatch(i -> i.streams.state() == KafkaStreams.State.RUNNING
+                        && i.streams.metadataForAllStreamsClients().size() == 3));
+
+        for (Click click : clicks.values()) {
+            sendPostback(click, "sale");
+            if (click.getClickId().hashCode() % 2 == 0) {
+                sendPostback(click, "lead");
+            }
+            if (click.getClickId().endsWith("7")) {
+                sendPostback(click, "no-such-goal");
+            }
+        }
+        producer.flush();
+        awaitStatsAddUp(instances);
+    }
+
+    @AfterAll
+    static void stop() {
+        instances.forEach(AttributionInstance::close);
+        for (AutoCloseable closeable : new AutoCloseable[] {producer, registry, broker}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                System.err.println("Could not close " + closeable + ": " + e);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyInstanceAnswersEveryClickAndItsConversions() {
+        for (AttributionInstance asked : instances) {
+            for (Click click : clicks.values()) {
+                HttpProbe.Reply reply = HttpProbe.get(asked.uri("/clicks/" + click.getClickId()));
+                assertThat(reply.status()).as("%s asked for %s: %s", asked.name, click.getClickId(), reply.body())
+                        .isEqualTo(200);
+                assertThat(reply.body().at("/click/campaign_id").asText()).isEqualTo(click.getCampaignId());
+                assertThat(reply.body().at("/click/affiliate_id").asText()).isEqualTo(click.getAffiliateId());
+
+                HttpProbe.Reply conversions = HttpProbe.get(asked.uri("/clicks/" + click.getClickId() + "/conversions"));
+                assertThat(conversions.status()).isEqualTo(200);
+                long expected = fates.entrySet().stream().filter(fate -> fate.getValue().equals("ATTRIBUTED")
+                        && clickOfRequest.get(fate.getKey()).equals(click.getClickId())).count();
+                assertThat(conversions.body().get("conversions")).as("conversions of %s", click.getClickId())
+                        .hasSize((int) expected);
+            }
+            assertThat(HttpProbe.get(asked.uri("/clicks/no-such-click")).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void everyInstanceKnowsTheFateOfEveryPostbackWithOrWithoutItsClickId() {
+        for (AttributionInstance asked : instances) {
+            for (Map.Entry<String, String> fate : fates.entrySet()) {
+                String clickId = clickOfRequest.get(fate.getKey());
+                for (String path : List.of("/postbacks/" + fate.getKey(), "/postbacks/" + fate.getKey() + "?click_id=" + clickId)) {
+                    HttpProbe.Reply reply = HttpProbe.get(asked.uri(path));
+                    assertThat(reply.status()).as("%s %s: %s", asked.name, path, reply.body()).isEqualTo(200);
+                    assertThat(reply.body().get("state").asText()).isEqualTo(fate.getValue());
+                    assertThat(reply.body().get("click_id").asText()).isEqualTo(clickId);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void everyInstanceFindsAConversionByItsTxnId() {
+        String txnId = "txn-1";
+        for (AttributionInstance asked : instances) {
+            HttpProbe.Reply reply = HttpProbe.get(asked.uri("/conversions?txn_id=" + txnId));
+            assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
+            assertThat(reply.body().get("conversions")).singleElement()
+                    .satisfies(conversion -> assertThat(conversion.get("txn_id").asText()).isEqualTo(txnId));
+            assertThat(reply.body().get("answered_by")).hasSize(PARTITIONS);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void killedInstanceIsCoveredOrRefusedNeverMiscountedAndStatsAddUpAfterTheRebalance() {
+        AttributionInstance victim = instances.get(2);
+        List<AttributionInstance> survivors = instances.subList(0, 2);
+        victim.kill();
+
+        List<String> violations = new ArrayList<>();
+        int[] staleAnswers = {0};
+        await("survivors answer fresh and exact").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    boolean fresh = true;
+                    for (AttributionInstance survivor : survivors) {
+                        for (String campaign : expectedByCampaign.keySet()) {
+                            HttpProbe.Reply reply = HttpProbe.get(survivor.uri(statsPath(campaign) + "&allow_stale=true"));
+                            if (reply.status() == 503) {
+                                if (!"1".equals(reply.header("Retry-After"))) {
+                                    violations.add("503 without Retry-After: " + reply.body());
+                                }
+                                fresh = false;
+                                continue;
+                            }
+                            if (reply.status() != 200) {
+                                violations.add("HTTP " + reply.status() + ": " + reply.body());
+                                fresh = false;
+                                continue;
+                            }
+                            Optional<String> wrong = mismatch(campaign, reply.body());
+                            wrong.ifPresent(violations::add);
+                            if (reply.body().get("stale").asBoolean()) {
+                                staleAnswers[0]++;
+                                fresh = false;
+                            }
+                            fresh &= reply.body().get("failed_hosts").isEmpty();
+                        }
+                    }
+                    return fresh && survivors.stream().allMatch(s -> s.streams.state() == KafkaStreams.State.RUNNING
+                            && s.streams.metadataForAllStreamsClients().size() == 2);
+                });
+        System.out.printf("AttributionQueryIT: after the kill, %d stale answers, violations %s%n", staleAnswers[0], violations);
+        assertThat(violations).isEmpty();
+
+        // The survivors go on attributing: new postbacks count, on every partition.
+        for (Click click : clicks.values()) {
+            sendPostback(click, "lead");
+        }
+        producer.flush();
+        awaitStatsAddUp(survivors);
+        for (AttributionInstance survivor : survivors) {
+            for (Click click : clicks.values()) {
+                assertThat(HttpProbe.get(survivor.uri("/clicks/" + click.getClickId())).status()).isEqualTo(200);
+            }
+            for (Map.Entry<String, String> fate : fates.entrySet()) {
+                HttpProbe.Reply reply = HttpProbe.get(survivor.uri("/postbacks/" + fate.getKey()));
+                assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
+                assertThat(reply.body().get("state").asText()).isEqualTo(fate.getValue());
+            }
+        }
+    }
+
+    private static void awaitStatsAddUp(List<AttributionInstance> asked) {
+        await("every instance's stats add up to what was sent").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> asked.stream().allMatch(instance -> expectedByCampaign.keySet().stream().allMatch(campaign -> {
+                    HttpProbe.Reply reply = HttpProbe.get(instance.uri(statsPath(campaign)));
+                    return reply.status() == 200 && mismatch(campaign, reply.body()).isEmpty()
+                            && !reply.body().get("stale").asBoolean();
+                })));
+    }
+
+    private static String statsPath(String campaign) {
+        return "/stats/campaigns/" + campaign + "?from=" + NOW.minus(Duration.ofDays(1)) + "&to=" + NOW.plus(Duration.ofDays(1));
+    }
+
+    /** Why a stats answer differs from what was sent, if it does. */
+    private static Optional<String> mismatch(String campaign, JsonNode stats) {
+        Expected expected = expectedByCampaign.get(campaign);
+        JsonNode total = stats.get("total");
+        List<String> wrong = new ArrayList<>();
+        if (total.get("postbacks_received").asLong() != expected.received) {
+            wrong.add("received " + total.get("postbacks_received") + " != " + expected.received);
+        }
+        if (total.at("/conversions/APPROVED").asLong() != expected.approved) {
+            wrong.add("approved " + total.at("/conversions/APPROVED") + " != " + expected.approved);
+        }
+        if (total.at("/rejections/UNKNOWN_GOAL").asLong() != expected.unknownGoal) {
+            wrong.add("unknown goal " + total.at("/rejections/UNKNOWN_GOAL") + " != " + expected.unknownGoal);
+        }
+        if (expected.approved > 0 && (new BigDecimal(total.at("/revenue/USD").asText("0")).compareTo(expected.revenue) != 0
+                || new BigDecimal(total.at("/payout/USD").asText("0")).compareTo(expected.payout) != 0)) {
+            wrong.add("money " + total.get("revenue") + "/" + total.get("payout") + " != " + expected.revenue + "/" + expected.payout);
+        }
+        return wrong.isEmpty() ? Optional.empty() : Optional.of(campaign + ": " + String.join(", ", wrong) + " in " + stats);
+    }
+
+    private static void sendPostback(Click click, String goalValue) {
+        Expected expected = expectedByCampaign.get(click.getCampaignId());
+        String requestId = UUID.randomUUID().toString();
+        String txnId = "txn-" + (++txnCounter);
+        RawPostback postback = RawPostback.newBuilder().setRequestId(requestId).setReceivedAt(NOW)
+                .setClickId(click.getClickId()).setMethod("GET")
+                .setQueryParams(Map.of("click_id", List.of(click.getClickId()), "goal_value", List.of(goalValue),
+                        "txn_id", List.of(txnId)))
+                .setBodyParams(Map.of()).setRemoteAddr("203.0.113.9").build();
+        expected.received++;
+        Optional<Goal> goal = List.of(SALE, LEAD).stream().filter(g -> g.getValue().equals(goalValue)).findFirst();
+        if (goal.isPresent()) {
+            expected.approved++;
+            expected.revenue = expected.revenue.add(goal.get().getRevenue());
+            expected.payout = expected.payout.add(goal.get().getPayout());
+            fates.put(requestId, "ATTRIBUTED");
+        } else {
+            expected.unknownGoal++;
+            fates.put(requestId, "REJECTED");
+        }
+        clickOfRequest.put(requestId, click.getClickId());
+        send(Topics.POSTBACKS_RAW, click.getClickId(), postback);
+    }
+
+    private static Goal goal(String id, String value, String payout, String revenue) {
+        return Goal.newBuilder().setGoalId(id).setValue(value)
+                .setPayoutType(PayoutType.FIXED).setPayout(new BigDecimal(payout))
+                .setRevenueType(PayoutType.FIXED).setRevenue(new BigDecimal(revenue)).build();
+    }
+
+    private static void createTopics() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (Topic<?> topic : Topics.all()) {
+                NewTopic newTopic = new NewTopic(topic.name(), topic.compacted() ? 1 : PARTITIONS, (short) 1);
+                if (topic.compacted()) {
+                    newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                }
+                topics.add(newTopic);
+            }
+            topics.add(new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1));
+            admin.createTopics(topics).all().get();
+        }
+    }
+
+    /** One producer for every record type: the serializer takes the schema from the record. */
+    private static KafkaProducer<String, SpecificRecord> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), serdes.valueSerde(SpecificRecord.class).serializer());
+    }
+
+    private static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
+        producer.send(new ProducerRecord<>(topic.name(), key, value));
+    }
+}
