@@ -57,6 +57,11 @@ public final class AttributionService implements AutoCloseable {
         }
     }
 
+    /** For interactive queries of its stores. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }

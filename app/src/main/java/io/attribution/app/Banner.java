@@ -23,6 +23,8 @@ final class Banner {
         out.println("  Ingest:    " + ingest.resolve("/postback") + "   (health: " + ingest.resolve("/readyz") + ")");
         pipeline.adminUri().ifPresent(admin -> out.println("  Admin API: " + admin.resolve("/campaigns")
                 + (pipeline.isEmbedded() ? "   (Authorization: Bearer " + pipeline.adminToken().orElseThrow() + ")" : "")));
+        pipeline.queryUri().ifPresent(query -> out.println("  Query API: " + query.resolve("/openapi.yaml")
+                + "   (the OpenAPI document of every query)"));
         out.println("  Metrics:   " + pipeline.managementUri().resolve("/metrics") + "   (liveness: "
                 + pipeline.managementUri().resolve("/healthz") + ")");
         if (pipeline.isEmbedded()) {
@@ -32,6 +34,13 @@ final class Banner {
             out.println();
             out.println("  curl '" + postback + "'");
             out.println();
+            pipeline.queryUri().ifPresent(query -> {
+                out.println("Then ask what became of it (the request_id it answered), and the campaign's stats:");
+                out.println();
+                out.println("  curl '" + query.resolve("/postbacks/") + "<request_id>'");
+                out.println("  curl '" + query.resolve("/stats/campaigns/" + DemoData.CAMPAIGN_ID) + "?granularity=day'");
+                out.println();
+            });
             out.println("Conversions are printed below as they are emitted. To read a topic from another terminal:");
             out.println();
             out.println("  KAFKA_BOOTSTRAP_SERVERS=" + pipeline.bootstrapServers() + " REGISTRY_URL="

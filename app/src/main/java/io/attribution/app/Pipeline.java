@@ -8,10 +8,15 @@ import io.attribution.ingest.IngestConfig;
 import io.attribution.ingest.IngestServer;
 import io.attribution.management.KafkaStreamsMetrics;
 import io.attribution.management.ManagementServer;
+import io.attribution.query.AttributionQueryApi;
+import io.attribution.query.QueryRouter;
+import io.attribution.query.QueryServer;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.StreamsSettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +24,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -49,6 +55,7 @@ public final class Pipeline implements AutoCloseable {
     private RegistrySerdes serdes;
     private IngestServer ingest;
     private AdminServer admin;
+    private QueryServer query;
     private String adminToken;
     private boolean embedded;
 
@@ -72,12 +79,19 @@ public final class Pipeline implements AutoCloseable {
 
     private void startAll(PipelineSettings settings, Set<Part> parts, boolean allowEmbedded) throws Exception {
         LOG.info("Starting {} with settings {}", parts, settings.asMap());
-        // Checked before anything starts, so a bad setting fails in a second, not after the broker is up.
-        Map<String, String> streamsOverrides = parts.contains(Part.TOPOLOGY) ? StreamsOverrides.from(settings) : Map.of();
         // First: a taken port fails the start before anything else runs, and liveness answers while Kafka starts.
         management = ManagementServer.start(settings.string(PipelineSettings.MANAGEMENT_HOST),
                 settings.integer(PipelineSettings.MANAGEMENT_PORT), metrics);
         started.push(management);
+        Map<String, String> streamsOverrides = Map.of();
+        if (parts.contains(Part.TOPOLOGY)) {
+            // Bound before Kafka Streams is built: application.server must name the port (0 picks one).
+            query = AttributionQueryApi.start(settings.string(PipelineSettings.QUERY_HOST),
+                    StreamsOverrides.queryPort(settings), Clock.systemUTC());
+            started.push(query);
+            // Checked before Kafka starts, so a bad setting fails in a second, not after the broker is up.
+            streamsOverrides = StreamsOverrides.from(settings, query.port());
+        }
         Optional<String> configuredKafka = settings.optional(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS);
         Optional<String> configuredRegistry = settings.optional(PipelineSettings.REGISTRY_URL);
         if (!allowEmbedded && (configuredKafka.isEmpty() || configuredRegistry.isEmpty())) {
@@ -116,6 +130,8 @@ public final class Pipeline implements AutoCloseable {
                     settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, streamsOverrides),
                     rules, TOPOLOGY_READY_TIMEOUT);
             started.push(topology);
+            query.attach(new QueryRouter(topology.streams(),
+                    HostInfo.buildFromEndpoint(streamsOverrides.get(StreamsConfig.APPLICATION_SERVER_CONFIG))));
             metrics.register(new KafkaStreamsMetrics(topology::metrics));
         }
         if (parts.contains(Part.INGEST)) {
@@ -187,6 +203,11 @@ public final class Pipeline implements AutoCloseable {
 
     public boolean isEmbedded() {
         return embedded;
+    }
+
+    /** The query API, when this pipeline runs the topology. */
+    public Optional<URI> queryUri() {
+        return Optional.ofNullable(query).map(QueryServer::uri);
     }
 
     public Optional<URI> adminUri() {

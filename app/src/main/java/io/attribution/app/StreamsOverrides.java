@@ -28,7 +28,8 @@ final class StreamsOverrides {
     private StreamsOverrides() {
     }
 
-    static Map<String, String> from(PipelineSettings settings) {
+    /** @param queryPort the port the query API is bound to (query.port may be 0: pick a free one) */
+    static Map<String, String> from(PipelineSettings settings, int queryPort) {
         long offHeap = settings.longInteger(TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES, 1);
         long memtables = settings.longInteger(TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES, 1);
         if (memtables >= offHeap) {
@@ -37,7 +38,7 @@ final class StreamsOverrides {
                     + ") must be less than " + TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES + " (" + offHeap + ")");
         }
         Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer(settings));
+        overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer(settings, queryPort));
         overrides.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG,
                 String.valueOf(settings.integer(TOPOLOGY_NUM_STANDBY_REPLICAS, 0)));
         // At least one: with none the instance joins the group but never processes, and never gets ready.
@@ -48,22 +49,27 @@ final class StreamsOverrides {
         return overrides;
     }
 
-    /** Where other instances reach this one's query API: the setting, else query.host:query.port. */
-    static String applicationServer(PipelineSettings settings) {
+    /** The port the query API binds to: 0 picks a free one, which application.server then names. */
+    static int queryPort(PipelineSettings settings) {
+        int port = settings.integer(QUERY_PORT, 0);
+        if (port > 65535) {
+            throw new IllegalArgumentException(QUERY_PORT + " must be at most 65535, was " + port);
+        }
+        return port;
+    }
+
+    /** Where other instances reach this one's query API: the setting, else query.host and the bound port. */
+    static String applicationServer(PipelineSettings settings, int queryPort) {
         Optional<String> configured = settings.optional(TOPOLOGY_APPLICATION_SERVER);
         if (configured.isPresent()) {
             return checkedHostPort(configured.get());
         }
         String host = settings.string(QUERY_HOST);
-        int port = settings.integer(QUERY_PORT, 0);
-        if (port > 65535) {
-            throw new IllegalArgumentException(QUERY_PORT + " must be at most 65535, was " + port);
-        }
-        if (WILDCARDS.contains(host) || port == 0) {
+        int port = queryPort;
+        if (WILDCARDS.contains(host)) {
             // Other instances would be sent to an address they cannot reach: ask rather than guess.
             throw new IllegalArgumentException("set " + TOPOLOGY_APPLICATION_SERVER + " to the host:port other instances"
-                    + " reach this one's query API at: " + QUERY_HOST + "=" + host + " and " + QUERY_PORT + "=" + port
-                    + " are not an address to connect to");
+                    + " reach this one's query API at: " + QUERY_HOST + "=" + host + " is not an address to connect to");
         }
         return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }

@@ -68,6 +68,7 @@ class PipelineIT {
                 .with(PipelineSettings.REGISTRY_URL, registry.registryUrl())
                 .with(PipelineSettings.INGEST_PORT, "0")
                 .with(PipelineSettings.MANAGEMENT_PORT, "0")
+                .with(PipelineSettings.QUERY_PORT, "0")
                 // A short wait for late clicks, so the unknown click is rejected within the test.
                 .with(PipelineSettings.TOPOLOGY_UNKNOWN_CLICK_GRACE_MS, "2000")
                 .with(PipelineSettings.TOPOLOGY_STATE_DIR, stateDir.toString())
@@ -76,7 +77,8 @@ class PipelineIT {
         decoder = new ConfluentWireDecoder(registry.confluentCompatUrl());
         try (TopicWriter writer = new TopicWriter(broker.bootstrapServers(), pipeline.serdes())) {
             writer.write(Topics.CAMPAIGNS, DemoData.CAMPAIGN_ID, DemoData.campaign());
-            for (String clickId : List.of("it-click-get", "it-click-form", "it-click-json", "it-click-after-garbage")) {
+            for (String clickId : List.of("it-click-get", "it-click-form", "it-click-json", "it-click-after-garbage",
+                    "it-click-query")) {
                 writer.write(Topics.CLICKS, clickId, Click.newBuilder().setClickId(clickId)
                         .setCampaignId(DemoData.CAMPAIGN_ID).setAffiliateId("aff-42")
                         .setClickedAt(Instant.now()).build());
@@ -140,6 +142,26 @@ class PipelineIT {
         GenericRecord conversion = awaitRecord(Topics.CONVERSIONS_ATTRIBUTED.name(), requestId);
         assertThat((BigDecimal) conversion.get("payout")).isEqualByComparingTo("10.00");
         assertThat((BigDecimal) conversion.get("revenue")).isEqualByComparingTo("15.00");
+    }
+
+    @Test
+    void theQueryApiTellsWhatBecameOfAPostbackByTheRequestIdIngestAnswered() throws Exception {
+        String requestId = accepted(send(HttpRequest.newBuilder(
+                postbackUri("click_id=it-click-query&goal_value=install&txn_id=query-1")).GET()));
+        URI query = pipeline.queryUri().orElseThrow();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> fate = send(HttpRequest.newBuilder(query.resolve("/postbacks/" + requestId)).GET());
+            assertThat(fate.statusCode()).as(fate.body()).isEqualTo(200);
+            var body = JSON.readTree(fate.body());
+            assertThat(body.path("state").asText()).isEqualTo("ATTRIBUTED");
+            assertThat(body.at("/conversion/goal_id").asText()).isEqualTo("install");
+            assertThat(body.at("/conversion/payout").asText()).isEqualTo("1.50");
+        });
+        HttpResponse<String> conversions = send(HttpRequest.newBuilder(
+                query.resolve("/clicks/it-click-query/conversions")).GET());
+        assertThat(JSON.readTree(conversions.body()).at("/conversions/0/txn_id").asText())
+                .isEqualTo("query-1");
     }
 
     @Test

@@ -45,6 +45,7 @@ class PipelineMetricsIT {
                 .with(PipelineSettings.REGISTRY_URL, registry.registryUrl())
                 .with(PipelineSettings.INGEST_PORT, "0")
                 .with(PipelineSettings.MANAGEMENT_PORT, "0")
+                .with(PipelineSettings.QUERY_PORT, "0")
                 .with(PipelineSettings.TOPOLOGY_STATE_DIR, stateDir.toString())
                 .with(PipelineSettings.TOPOLOGY_APPLICATION_ID, "pipeline-metrics-it-" + UUID.randomUUID());
         pipeline = Pipeline.start(settings, EnumSet.of(Pipeline.Part.INGEST, Pipeline.Part.TOPOLOGY), false);

@@ -27,7 +27,7 @@ class ScaleOutSettingsTest {
 
     @Test
     void defaults() {
-        assertThat(StreamsOverrides.from(PipelineSettings.defaultsOnly())).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(StreamsOverrides.from(PipelineSettings.defaultsOnly(), 8082)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:8082",
                 StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1",
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1",
@@ -38,7 +38,7 @@ class ScaleOutSettingsTest {
     @Test
     void kafkaStreamsAcceptsThem(@TempDir Path stateDir) {
         StreamsConfig config = new StreamsConfig(StreamsSettings.of("app", "localhost:9092", stateDir,
-                StreamsOverrides.from(PipelineSettings.defaultsOnly())));
+                StreamsOverrides.from(PipelineSettings.defaultsOnly(), 8082)));
         assertThat(config.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
         assertThat(config.getString(StreamsConfig.APPLICATION_SERVER_CONFIG)).isEqualTo("127.0.0.1:8082");
         assertThat(config.originals()).containsEntry(BoundedRocksDbMemory.TOTAL_OFF_HEAP_BYTES_CONFIG, "268435456");
@@ -53,7 +53,7 @@ class ScaleOutSettingsTest {
         PipelineSettings settings = PipelineSettings.load(Optional.of(file), Map.of(
                 "TOPOLOGY_NUM_STREAM_THREADS", "2", "TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES", "1073741824"));
 
-        assertThat(StreamsOverrides.from(settings)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(StreamsOverrides.from(settings, 9000)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 StreamsConfig.APPLICATION_SERVER_CONFIG, "10.0.0.7:9000",
                 StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "2",
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, "2",
@@ -65,8 +65,8 @@ class ScaleOutSettingsTest {
     void anExplicitApplicationServerWinsOverTheQueryAddress() {
         PipelineSettings settings = PipelineSettings.defaultsOnly().with(QUERY_HOST, "0.0.0.0")
                 .with(TOPOLOGY_APPLICATION_SERVER, "attribution-2.internal:8082");
-        assertThat(StreamsOverrides.applicationServer(settings)).isEqualTo("attribution-2.internal:8082");
-        assertThat(StreamsOverrides.applicationServer(PipelineSettings.defaultsOnly().with(QUERY_HOST, "::1")))
+        assertThat(StreamsOverrides.applicationServer(settings, 8082)).isEqualTo("attribution-2.internal:8082");
+        assertThat(StreamsOverrides.applicationServer(PipelineSettings.defaultsOnly().with(QUERY_HOST, "::1"), 8082))
                 .isEqualTo("[::1]:8082");
     }
 
@@ -81,11 +81,20 @@ class ScaleOutSettingsTest {
         assertRejected(TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES, "-5", TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES);
         assertRejected(TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES, "268435456", TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES
                 + " (268435456) must be less than " + TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES);
-        assertRejected(QUERY_PORT, "-1", QUERY_PORT + " must be at least 0");
-        assertRejected(QUERY_PORT, "65536", QUERY_PORT + " must be at most 65535");
-        // Derived from a bind-all host or a free port, the address would send other instances nowhere.
+        for (String port : new String[] {"-1", "65536"}) {
+            assertThatThrownBy(() -> StreamsOverrides.queryPort(PipelineSettings.defaultsOnly().with(QUERY_PORT, port)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(QUERY_PORT);
+        }
+        // Derived from a bind-all host, the address would send other instances nowhere.
         assertRejected(QUERY_HOST, "0.0.0.0", "set " + TOPOLOGY_APPLICATION_SERVER);
-        assertRejected(QUERY_PORT, "0", "set " + TOPOLOGY_APPLICATION_SERVER);
+    }
+
+    @Test
+    void aFreeQueryPortIsNamedAsBound() {
+        PipelineSettings settings = PipelineSettings.defaultsOnly().with(QUERY_PORT, "0");
+        assertThat(StreamsOverrides.queryPort(settings)).isZero();
+        assertThat(StreamsOverrides.from(settings, 41234)).containsEntry(StreamsConfig.APPLICATION_SERVER_CONFIG,
+                "127.0.0.1:41234");
     }
 
     @Test
@@ -96,7 +105,7 @@ class ScaleOutSettingsTest {
     }
 
     private static void assertRejected(String key, String value, String message) {
-        assertThatThrownBy(() -> StreamsOverrides.from(PipelineSettings.defaultsOnly().with(key, value)))
+        assertThatThrownBy(() -> StreamsOverrides.from(PipelineSettings.defaultsOnly().with(key, value), 8082))
                 .as("%s=%s", key, value)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);

@@ -40,7 +40,7 @@ final class AvroJson {
             return of(record);
         }
         if (value instanceof BigDecimal decimal) {
-            return NODES.textNode(decimal.toPlainString());
+            return NODES.textNode(Amounts.plain(decimal));
         }
         if (value instanceof Instant instant) {
             return NODES.textNode(instant.toString());

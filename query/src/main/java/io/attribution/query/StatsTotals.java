@@ -55,15 +55,9 @@ final class StatsTotals {
         ObjectNode byReason = node.putObject("rejections");
         rejections.forEach(byReason::put);
         ObjectNode revenueNode = node.putObject("revenue");
-        revenue.forEach((currency, amount) -> revenueNode.put(currency, plain(amount)));
+        revenue.forEach((currency, amount) -> revenueNode.put(currency, Amounts.plain(amount)));
         ObjectNode payoutNode = node.putObject("payout");
-        payout.forEach((currency, amount) -> payoutNode.put(currency, plain(amount)));
+        payout.forEach((currency, amount) -> payoutNode.put(currency, Amounts.plain(amount)));
         return node;
-    }
-
-    /** At least cents, no trailing zeros past them: 12.5 reads 12.50, 0.000000 reads 0.00. */
-    private static String plain(BigDecimal amount) {
-        BigDecimal stripped = amount.stripTrailingZeros();
-        return (stripped.scale() < 2 ? stripped.setScale(2) : stripped).toPlainString();
     }
 }
