@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Reads the query API's path segments and parameters; anything unreadable is a 400 naming it. */
@@ -46,7 +47,7 @@ final class RequestParams {
         if (value.isEmpty()) {
             return absent;
         }
-        return switch (value.get().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.get().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;
             default -> throw new BadParameter(name, name + " must be true or false, was '" + value.get() + "'");
@@ -93,7 +94,7 @@ final class RequestParams {
             return Optional.empty();
         }
         try {
-            return Optional.of(Enum.valueOf(type, value.get().toUpperCase(java.util.Locale.ROOT)));
+            return Optional.of(Enum.valueOf(type, value.get().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
             throw new BadParameter(name, name + " must be one of " + Arrays.toString(type.getEnumConstants())
                     + ", was '" + value.get() + "'");

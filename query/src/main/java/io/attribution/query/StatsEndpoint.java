@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -55,14 +56,14 @@ final class StatsEndpoint implements QueryEndpoint {
     @Override
     public Question question(HttpServletRequest request) throws BadParameter {
         String id = subject(request);
-        Range range = range(request);
+        Granularity granularity = RequestParams.choice(request, "granularity", Granularity.class).orElse(Granularity.HOUR);
+        Range range = range(request, granularity);
         // Read again by merge(): "now" must not move between the two.
         request.setAttribute(Range.class.getName(), range);
         long firstHour = Math.floorDiv(range.from().toEpochMilli(), HOUR_MILLIS);
         long lastHour = Math.floorDiv(range.to().toEpochMilli() - 1, HOUR_MILLIS);
         String lower = StatsKey.ofHour(dimension, id, firstHour);
         String upper = StatsKey.ofHour(dimension, id, lastHour);
-        Granularity granularity = RequestParams.choice(request, "granularity", Granularity.class).orElse(Granularity.HOUR);
         PartitionAnswerer answerer = (streams, partition, activeOnly) -> {
             Map<Instant, StatsTotals> buckets = new TreeMap<>();
             try (KeyValueIterator<String, StatsBucket> hours = LocalStore.query(streams, QueryStores.STATS,
@@ -97,15 +98,15 @@ final class StatsEndpoint implements QueryEndpoint {
         }
         Range range = (Range) request.getAttribute(Range.class.getName());
         ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("dimension", dimension.name().toLowerCase(java.util.Locale.ROOT));
+        body.put("dimension", dimension.name().toLowerCase(Locale.ROOT));
         body.put("id", subject(request).replace('\u0000', '/'));
         body.put("from", range.from().toString());
         body.put("to", range.to().toString());
         body.put("granularity", RequestParams.choice(request, "granularity", Granularity.class)
-                .orElse(Granularity.HOUR).name().toLowerCase(java.util.Locale.ROOT));
+                .orElse(Granularity.HOUR).name().toLowerCase(Locale.ROOT));
         body.set("total", total.toJson());
         var list = body.putArray("buckets");
-        buckets.forEach((start, totals) -> list.add(totals.toJson().put("start", start.toString())));
+        buckets.forEach((start, totals) -> list.addObject().put("start", start.toString()).setAll(totals.toJson()));
         return body;
     }
 
@@ -119,8 +120,11 @@ final class StatsEndpoint implements QueryEndpoint {
         return RequestParams.id(segments, 0, dimension == StatsKey.Dimension.CAMPAIGN ? "campaign_id" : "affiliate_id");
     }
 
-    /** {@code [from, to)} widened to whole hours; by default the last 24 hours. */
-    private Range range(HttpServletRequest request) throws BadParameter {
+    /**
+     * {@code [from, to)} widened to whole buckets (hours, or UTC days), so that no bucket counts
+     * only part of its time; by default the 24 hours up to now.
+     */
+    private Range range(HttpServletRequest request, Granularity granularity) throws BadParameter {
         Instant to = RequestParams.instant(request, "to").orElseGet(() -> clock.instant());
         Instant from = RequestParams.instant(request, "from").orElse(to.minus(DEFAULT_RANGE));
         if (!from.isBefore(to)) {
@@ -129,12 +133,12 @@ final class StatsEndpoint implements QueryEndpoint {
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
             throw new BadParameter("from", "a range is at most " + MAX_RANGE.toDays() + " days");
         }
-        return new Range(from.truncatedTo(ChronoUnit.HOURS), ceilHour(to));
+        return new Range(from.truncatedTo(granularity.unit), ceil(to, granularity.unit));
     }
 
-    private static Instant ceilHour(Instant at) {
-        Instant floor = at.truncatedTo(ChronoUnit.HOURS);
-        return floor.equals(at) ? at : floor.plus(Duration.ofHours(1));
+    private static Instant ceil(Instant at, ChronoUnit unit) {
+        Instant floor = at.truncatedTo(unit);
+        return floor.equals(at) ? at : floor.plus(unit.getDuration());
     }
 
     private record Range(Instant from, Instant to) {
