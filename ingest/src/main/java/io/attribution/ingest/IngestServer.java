@@ -2,6 +2,7 @@ package io.attribution.ingest;
 
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.management.AllowedMethods;
+import io.attribution.management.JsonErrorPages;
 import io.attribution.schemas.RecordSerdes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -81,8 +82,8 @@ public final class IngestServer implements AutoCloseable {
         context.addServlet(postbacks, "/postback");
         context.addServlet(new ServletHolder("healthz", HealthServlet.liveness()), "/healthz");
         context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness)), "/readyz");
-        context.setErrorHandler(new JsonErrorHandler());
-        server.setErrorHandler(JsonErrorHandler.outsideContext());
+        context.setErrorHandler(JsonErrorPages.forContext(JsonAnswer::error));
+        server.setErrorHandler(JsonErrorPages.forServer(JsonAnswer::error));
 
         server.setHandler(new GracefulHandler(new InFlightHandler(metrics,
                 new AllowedMethods(limits(config, context), "GET", "POST", "HEAD", "OPTIONS"))));

@@ -45,4 +45,14 @@ final class JsonResponses {
         response.setHeader("Cache-Control", "no-store");
         JSON.writeValue(response.getOutputStream(), body);
     }
+
+    /** The body of an error Jetty raises itself: 404 for an unknown path, 400 for a malformed URI... */
+    static String jettyError(int code, String message) {
+        String error = switch (code) {
+            case 400 -> "BAD_REQUEST";
+            case 404 -> "NOT_FOUND";
+            default -> "HTTP_" + code;
+        };
+        return error(error, message == null ? "" : message).toString();
+    }
 }

@@ -1,6 +1,7 @@
 package io.attribution.query;
 
 import io.attribution.management.AllowedMethods;
+import io.attribution.management.JsonErrorPages;
 import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -46,8 +47,8 @@ public final class QueryServer implements AutoCloseable {
         builder.endpoints.forEach((pathSpec, endpoint) ->
                 context.addServlet(new ServletHolder(pathSpec, new QueryServlet(endpoint, router::get)), pathSpec));
         builder.servlets.forEach((pathSpec, servlet) -> context.addServlet(new ServletHolder(pathSpec, servlet), pathSpec));
-        context.setErrorHandler(new JsonErrorHandler());
-        server.setErrorHandler(JsonErrorHandler.outsideContext());
+        context.setErrorHandler(JsonErrorPages.forContext(JsonResponses::jettyError));
+        server.setErrorHandler(JsonErrorPages.forServer(JsonResponses::jettyError));
         server.setHandler(new AllowedMethods(context, "GET"));
         // A query holds no state worth draining for: stop promptly.
         server.setStopTimeout(1_000);

@@ -40,7 +40,8 @@ final class HttpProbe {
 
     static Reply send(URI uri, String method, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(10))
+                // Above the router's own deadlines (3 s a hop, a standby pass after): a timeout here is a hang.
+                .timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         headers.forEach(request::header);
         try {

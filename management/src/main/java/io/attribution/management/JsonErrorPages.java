@@ -1,0 +1,63 @@
+package io.attribution.management;
+
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * Errors Jetty raises itself (413 from a size limit, 404 for an unknown path, 400 for a malformed
+ * URI...) as JSON in a server's own error shape, whatever the client's Accept header says: the
+ * clients of our servers are programs. One handler for the servlet context and one for the server:
+ * the ee10 handler needs a servlet request, and writes an empty body for an error raised before
+ * the request reaches the context.
+ */
+public final class JsonErrorPages {
+
+    private JsonErrorPages() {
+    }
+
+    /** @param body the JSON body for an HTTP status and Jetty's message */
+    public static org.eclipse.jetty.ee10.servlet.ErrorHandler forContext(BiFunction<Integer, String, String> body) {
+        return new org.eclipse.jetty.ee10.servlet.ErrorHandler() {
+            @Override
+            protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
+                                                         String contentType, List<Charset> charsets, int code,
+                                                         String message, Throwable cause) throws IOException {
+                return super.generateAcceptableResponse(request, response, callback, "application/json", charsets,
+                        code, message, cause);
+            }
+
+            @Override
+            protected void writeErrorJson(Request request, PrintWriter writer, int code, String message,
+                                          Throwable cause) {
+                writer.write(body.apply(code, message));
+            }
+        };
+    }
+
+    /** @param body the JSON body for an HTTP status and Jetty's message */
+    public static ErrorHandler forServer(BiFunction<Integer, String, String> body) {
+        return new ErrorHandler() {
+            @Override
+            protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
+                                                         String contentType, List<Charset> charsets, int code,
+                                                         String message, Throwable cause) throws IOException {
+                return super.generateAcceptableResponse(request, response, callback, "application/json", charsets,
+                        code, message, cause);
+            }
+
+            @Override
+            protected void writeErrorJson(Request request, PrintWriter writer, int code, String message,
+                                          Throwable cause) {
+                writer.write(body.apply(code, message));
+            }
+        };
+    }
+}
