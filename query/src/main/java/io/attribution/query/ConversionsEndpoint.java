@@ -40,7 +40,8 @@ final class ConversionsEndpoint implements QueryEndpoint {
     public ObjectNode merge(HttpServletRequest request, SortedMap<Integer, JsonNode> byPartition) throws NotFound {
         ArrayNode conversions = JsonNodeFactory.instance.arrayNode();
         byPartition.values().forEach(partition -> partition.forEach(conversions::add));
-        String txnId = request.getParameter("txn_id");
+        // As looked up: stripped of the blanks question() ignored.
+        String txnId = RequestParams.text(request, "txn_id").orElse("");
         if (conversions.isEmpty()) {
             throw new NotFound("no conversion with txn_id " + txnId + " (unknown, or older than the click retention)");
         }

@@ -110,14 +110,27 @@ final class StatsEndpoint implements QueryEndpoint {
         return body;
     }
 
-    /** The stats id: a campaign or affiliate id, or a goal's campaign and goal ids. */
+    /**
+     * The stats id: a campaign or affiliate id, or a goal's campaign and goal ids. Further path
+     * segments are refused, not ignored: {@code /stats/campaigns/a/b} is not campaign {@code a}.
+     */
     private String subject(HttpServletRequest request) throws BadParameter {
         List<String> segments = RequestParams.segments(request);
         if (dimension == StatsKey.Dimension.GOAL) {
             String campaign = RequestParams.id(segments, 0, "campaign_id");
-            return StatsKey.goalId(campaign, RequestParams.id(segments, 1, "goal_id"));
+            String goal = RequestParams.id(segments, 1, "goal_id");
+            if (segments.size() != 2) {
+                throw new BadParameter("path", "expected /stats/goals/{campaign_id}/{goal_id}");
+            }
+            return StatsKey.goalId(campaign, goal);
         }
-        return RequestParams.id(segments, 0, dimension == StatsKey.Dimension.CAMPAIGN ? "campaign_id" : "affiliate_id");
+        boolean campaign = dimension == StatsKey.Dimension.CAMPAIGN;
+        String id = RequestParams.id(segments, 0, campaign ? "campaign_id" : "affiliate_id");
+        if (segments.size() != 1) {
+            throw new BadParameter("path", campaign ? "expected /stats/campaigns/{campaign_id}"
+                    : "expected /stats/affiliates/{affiliate_id}");
+        }
+        return id;
     }
 
     /**
@@ -130,10 +143,12 @@ final class StatsEndpoint implements QueryEndpoint {
         if (!from.isBefore(to)) {
             throw new BadParameter("to", "to (" + to + ") must be after from (" + from + ")");
         }
-        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
-            throw new BadParameter("from", "a range is at most " + MAX_RANGE.toDays() + " days");
+        Range range = new Range(from.truncatedTo(granularity.unit), ceil(to, granularity.unit));
+        // The widened range is what other instances are asked: they must accept it too.
+        if (Duration.between(range.from(), range.to()).compareTo(MAX_RANGE) > 0) {
+            throw new BadParameter("from", "a range is at most " + MAX_RANGE.toDays() + " days, in whole buckets");
         }
-        return new Range(from.truncatedTo(granularity.unit), ceil(to, granularity.unit));
+        return range;
     }
 
     private static Instant ceil(Instant at, ChronoUnit unit) {

@@ -71,7 +71,7 @@ class AttributionQueryIT {
     private static EmbeddedSchemaRegistry registry;
     private static RegistrySerdes serdes;
     private static KafkaProducer<String, SpecificRecord> producer;
-    private static final List<AttributionInstance> instances = new ArrayList<>();
+    private static final List<StreamsInstance> instances = new ArrayList<>();
     private static final Map<String, Click> clicks = new LinkedHashMap<>();
     /** request_id -> the state the postback log must show: ATTRIBUTED or REJECTED. */
     private static final Map<String, String> fates = new LinkedHashMap<>();
@@ -135,7 +135,7 @@ class AttributionQueryIT {
 
     @AfterAll
     static void stop() {
-        instances.forEach(AttributionInstance::close);
+        instances.forEach(StreamsInstance::close);
         for (AutoCloseable closeable : new AutoCloseable[] {producer, registry, broker}) {
             try {
                 if (closeable != null) {
@@ -150,7 +150,7 @@ class AttributionQueryIT {
     @Test
     @Order(1)
     void everyInstanceAnswersEveryClickAndItsConversions() {
-        for (AttributionInstance asked : instances) {
+        for (StreamsInstance asked : instances) {
             for (Click click : clicks.values()) {
                 HttpProbe.Reply reply = HttpProbe.get(asked.uri("/clicks/" + click.getClickId()));
                 assertThat(reply.status()).as("%s asked for %s: %s", asked.name, click.getClickId(), reply.body())
@@ -172,7 +172,7 @@ class AttributionQueryIT {
     @Test
     @Order(2)
     void everyInstanceKnowsTheFateOfEveryPostbackWithOrWithoutItsClickId() {
-        for (AttributionInstance asked : instances) {
+        for (StreamsInstance asked : instances) {
             for (Map.Entry<String, String> fate : fates.entrySet()) {
                 String clickId = clickOfRequest.get(fate.getKey());
                 for (String path : List.of("/postbacks/" + fate.getKey(), "/postbacks/" + fate.getKey() + "?click_id=" + clickId)) {
@@ -189,7 +189,7 @@ class AttributionQueryIT {
     @Order(3)
     void everyInstanceFindsAConversionByItsTxnId() {
         String txnId = "txn-1";
-        for (AttributionInstance asked : instances) {
+        for (StreamsInstance asked : instances) {
             HttpProbe.Reply reply = HttpProbe.get(asked.uri("/conversions?txn_id=" + txnId));
             assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
             assertThat(reply.body().get("conversions")).singleElement()
@@ -201,8 +201,8 @@ class AttributionQueryIT {
     @Test
     @Order(4)
     void killedInstanceIsCoveredOrRefusedNeverMiscountedAndStatsAddUpAfterTheRebalance() {
-        AttributionInstance victim = instances.get(2);
-        List<AttributionInstance> survivors = instances.subList(0, 2);
+        StreamsInstance victim = instances.get(2);
+        List<StreamsInstance> survivors = instances.subList(0, 2);
         victim.kill();
 
         List<String> violations = new ArrayList<>();
@@ -210,7 +210,7 @@ class AttributionQueryIT {
         await("survivors answer fresh and exact").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     boolean fresh = true;
-                    for (AttributionInstance survivor : survivors) {
+                    for (StreamsInstance survivor : survivors) {
                         for (String campaign : expectedByCampaign.keySet()) {
                             HttpProbe.Reply reply = HttpProbe.get(survivor.uri(statsPath(campaign) + "&allow_stale=true"));
                             if (reply.status() == 503) {
@@ -246,7 +246,7 @@ class AttributionQueryIT {
         }
         producer.flush();
         awaitStatsAddUp(survivors);
-        for (AttributionInstance survivor : survivors) {
+        for (StreamsInstance survivor : survivors) {
             for (Click click : clicks.values()) {
                 assertThat(HttpProbe.get(survivor.uri("/clicks/" + click.getClickId())).status()).isEqualTo(200);
             }
@@ -258,7 +258,7 @@ class AttributionQueryIT {
         }
     }
 
-    private static void awaitStatsAddUp(List<AttributionInstance> asked) {
+    private static void awaitStatsAddUp(List<StreamsInstance> asked) {
         await("every instance's stats add up to what was sent").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(300))
                 .until(() -> asked.stream().allMatch(instance -> expectedByCampaign.keySet().stream().allMatch(campaign -> {

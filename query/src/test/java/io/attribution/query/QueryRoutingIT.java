@@ -58,7 +58,7 @@ class QueryRoutingIT {
     static Path stateRoot;
 
     private static EmbeddedKafkaBroker broker;
-    private static final List<QueryInstance> instances = new ArrayList<>();
+    private static final List<StreamsInstance> instances = new ArrayList<>();
     private static final Map<String, Long> expectedByWord = new TreeMap<>();
     private static final Map<String, Integer> partitionOfWord = new HashMap<>();
     private static final Map<Integer, Long> expectedByPartition = new TreeMap<>();
@@ -91,7 +91,7 @@ class QueryRoutingIT {
 
     @AfterAll
     static void stop() {
-        instances.forEach(QueryInstance::close);
+        instances.forEach(StreamsInstance::close);
         if (broker != null) {
             broker.close();
         }
@@ -100,7 +100,7 @@ class QueryRoutingIT {
     @Test
     @Order(1)
     void everyInstanceAnswersEveryKeyFromItsOwner() {
-        for (QueryInstance asked : instances) {
+        for (StreamsInstance asked : instances) {
             int forwarded = 0;
             for (Map.Entry<String, Long> word : expectedByWord.entrySet()) {
                 HttpProbe.Reply reply = get(asked.uri("/counts/" + word.getKey()));
@@ -128,7 +128,7 @@ class QueryRoutingIT {
     @Order(2)
     void everyInstanceSumsAllPartitions() {
         Set<String> allInstances = instances.stream().map(i -> i.name).collect(Collectors.toSet());
-        for (QueryInstance asked : instances) {
+        for (StreamsInstance asked : instances) {
             HttpProbe.Reply reply = get(asked.uri("/counts"));
 
             assertThat(reply.status()).as("%s: %s", asked.name, reply.body()).isEqualTo(200);
@@ -150,7 +150,7 @@ class QueryRoutingIT {
     @Test
     @Order(3)
     void localScopeAnswersOnlyFromLocalStoresAndNeverForwards() {
-        for (QueryInstance asked : instances) {
+        for (StreamsInstance asked : instances) {
             Set<Integer> own = activePartitions(asked, asked);
             HttpProbe.Reply reply = get(asked.uri("/counts?partitions=" + ALL_PARTITIONS), LOCAL);
 
@@ -182,7 +182,7 @@ class QueryRoutingIT {
     @Test
     @Order(4)
     void badRequestsAreRefusedClearly() {
-        QueryInstance asked = instances.get(0);
+        StreamsInstance asked = instances.get(0);
         for (String partitions : List.of("x", "", "1,,2", "-1", "1,1", "1;2", "9999999999", "1&partitions=2")) {
             HttpProbe.Reply reply = get(asked.uri("/counts?partitions=" + partitions), LOCAL);
             assertThat(reply.status()).as("partitions=%s", partitions).isEqualTo(400);
@@ -217,8 +217,8 @@ class QueryRoutingIT {
         await("standbys caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(QueryRoutingIT::everyCopyOfEveryPartitionIsExact);
 
-        QueryInstance victim = instances.get(2);
-        List<QueryInstance> survivors = instances.subList(0, 2);
+        StreamsInstance victim = instances.get(2);
+        List<StreamsInstance> survivors = instances.subList(0, 2);
         String victimWord = expectedByWord.keySet().stream()
                 .filter(word -> activePartitions(victim, victim).contains(partitionOfWord.get(word)))
                 .findFirst().orElseThrow();
@@ -230,7 +230,7 @@ class QueryRoutingIT {
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     boolean fresh = true;
-                    for (QueryInstance survivor : survivors) {
+                    for (StreamsInstance survivor : survivors) {
                         fresh &= seen.check(get(survivor.uri("/counts")), "total", expectedTotal);
                         fresh &= seen.check(get(survivor.uri("/counts/" + victimWord)), "count",
                                 expectedByWord.get(victimWord));
@@ -244,7 +244,7 @@ class QueryRoutingIT {
         assertThat(seen.violations).isEmpty();
         assertThat(seen.coveredForVictim).as("answers a standby gave while %s was unreachable", victim.name).isPositive();
 
-        for (QueryInstance survivor : survivors) {
+        for (StreamsInstance survivor : survivors) {
             for (Map.Entry<String, Long> word : expectedByWord.entrySet()) {
                 HttpProbe.Reply reply = get(survivor.uri("/counts/" + word.getKey()));
                 assertThat(reply.status()).as("%s: %s", word.getKey(), reply.body()).isEqualTo(200);
@@ -349,7 +349,7 @@ class QueryRoutingIT {
     /** Each partition held by two instances (active and standby), both copies exactly as sent. */
     private static boolean everyCopyOfEveryPartitionIsExact() {
         Map<Integer, Integer> copies = new HashMap<>();
-        for (QueryInstance instance : instances) {
+        for (StreamsInstance instance : instances) {
             HttpProbe.Reply reply = get(instance.uri("/counts?partitions=" + ALL_PARTITIONS),
                     Map.of(QueryProtocol.SCOPE_HEADER, QueryProtocol.LOCAL, QueryProtocol.ACTIVE_ONLY_HEADER, "false"));
             if (reply.status() != 200) {
@@ -367,7 +367,7 @@ class QueryRoutingIT {
     }
 
     /** The partitions of {@code words} that {@code whose} is active for, as {@code viewer} sees it. */
-    private static Set<Integer> activePartitions(QueryInstance viewer, QueryInstance whose) {
+    private static Set<Integer> activePartitions(StreamsInstance viewer, StreamsInstance whose) {
         return viewer.streams.metadataForAllStreamsClients().stream()
                 .filter(client -> client.hostInfo().equals(whose.host))
                 .flatMap(client -> client.topicPartitions().stream())

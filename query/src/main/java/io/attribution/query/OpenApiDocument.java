@@ -1,0 +1,78 @@
+package io.attribution.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The query API's OpenAPI 3.1 document ({@value #RESOURCE} on the classpath), served as written
+ * and as JSON, converted once when the server starts: a document that does not parse stops the
+ * start, not a client later.
+ */
+final class OpenApiDocument {
+
+    static final String RESOURCE = "openapi.yaml";
+    static final String YAML_PATH = "/openapi.yaml";
+    static final String JSON_PATH = "/openapi.json";
+
+    private final byte[] yaml;
+    private final byte[] json;
+
+    private OpenApiDocument(byte[] yaml, byte[] json) {
+        this.yaml = yaml;
+        this.json = json;
+    }
+
+    static OpenApiDocument load() {
+        try (InputStream in = OpenApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+            }
+            byte[] yaml = in.readAllBytes();
+            JsonNode document = new YAMLMapper().readTree(yaml);
+            if (document == null || !document.path("openapi").isTextual()) {
+                throw new IllegalStateException(RESOURCE + " is not an OpenAPI document");
+            }
+            return new OpenApiDocument(yaml, new ObjectMapper().writeValueAsBytes(document));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+    }
+
+    HttpServlet yamlServlet() {
+        return new DocumentServlet(yaml, "application/yaml");
+    }
+
+    HttpServlet jsonServlet() {
+        return new DocumentServlet(json, "application/json");
+    }
+
+    /** One fixed document; it changes only with a release, so clients may cache it briefly. */
+    private static final class DocumentServlet extends HttpServlet {
+
+        private final transient byte[] body;
+        private final String contentType;
+
+        DocumentServlet(byte[] body, String contentType) {
+            this.body = body;
+            this.contentType = contentType;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType(contentType);
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader("Cache-Control", "max-age=60");
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        }
+    }
+}
