@@ -46,6 +46,8 @@ import java.util.Properties;
  *   ledger outcome: rejected (duplicate) -> conversions.rejected; attributed -> conversions.attributed;            |
  *   candidate of a goal with caps ==(repartition goal-caps: campaign+goal)==> caps --> attributed | CAP_REACHED <--+
  *  campaigns (global) -> [campaigns-store]
+ *  conversions.attributed, conversions.rejected -> attributed-views, rejected-views -> [query views: stats,
+ *                                                  conversions by click and txn, postback log, recent rejections]
  * </pre>
  *
  * clicks and postbacks.raw are co-partitioned by click_id, so they meet without a repartition.
