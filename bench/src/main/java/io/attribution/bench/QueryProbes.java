@@ -3,14 +3,13 @@ package io.attribution.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attribution.avro.Click;
+import io.attribution.query.LocalStore;
+import io.attribution.query.PartitionUnavailable;
 import io.attribution.topology.QueryStores;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.StateQueryRequest;
-import org.apache.kafka.streams.query.StateQueryResult;
-import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.io.IOException;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The measured requests: each picks its click, campaign and instance at random, times the request
@@ -38,7 +36,7 @@ final class QueryProbes {
 
     /** The kinds measured, in the order they are reported. */
     enum Kind {
-        IN_PROCESS("keyed, in-process IQv2", "WindowKeyQuery on the owner's clicks-store partition, no HTTP"),
+        IN_PROCESS("keyed, in-process", "the same store read on the owner's clicks-store partition, no HTTP"),
         KEYED_LOCAL("keyed, HTTP, local", "GET /clicks/{id} on the instance that owns the click"),
         KEYED_FORWARDED("keyed, HTTP, forwarded", "GET /clicks/{id} on the other instance: one forwarded hop"),
         KEYED("keyed, HTTP, random instance", "GET /clicks/{id} on either instance (half forwarded)"),
@@ -162,29 +160,22 @@ final class QueryProbes {
     /** The baseline: the lookup the keyed endpoint does, made directly on the owner's store. */
     private String inProcess(Latencies into) {
         Target target = target();
-        StateQueryRequest<WindowStoreIterator<Click>> request = StateQueryRequest.inStore(QueryStores.CLICKS)
-                .withQuery(WindowKeyQuery.<String, Click>withKeyAndWindowStartRange(target.clickId(), Instant.EPOCH,
-                        LATEST))
-                .withPartitions(Set.of(target.partition()))
-                .requireActive();
         long start = System.nanoTime();
-        StateQueryResult<WindowStoreIterator<Click>> result = target.owner().streams.query(request);
-        QueryResult<WindowStoreIterator<Click>> partition = result.getPartitionResults().get(target.partition());
-        Click latest = null;
-        if (partition != null && partition.isSuccess()) {
-            try (WindowStoreIterator<Click> values = partition.getResult()) {
-                while (values.hasNext()) {
-                    latest = values.next().value;
-                }
-            }
+        Click latest;
+        try {
+            latest = LocalStore.read(target.owner().streams, QueryStores.CLICKS,
+                    QueryableStoreTypes.<String, Click>windowStore(), target.partition(), true, store -> {
+                        try (WindowStoreIterator<Click> newestFirst = store.backwardFetch(target.clickId(),
+                                Instant.EPOCH, LATEST)) {
+                            return newestFirst.hasNext() ? newestFirst.next().value : null;
+                        }
+                    });
+        } catch (PartitionUnavailable e) {
+            return "partition " + target.partition() + " unavailable: " + e.reason() + " " + e.getMessage();
         }
         long nanos = System.nanoTime() - start;
-        if (partition == null || partition.isFailure()) {
-            return "IQv2 on partition " + target.partition() + ": "
-                    + (partition == null ? "no result" : partition.getFailureReason() + " " + partition.getFailureMessage());
-        }
         if (latest == null || !latest.getClickId().equals(target.clickId())) {
-            return "IQv2 found " + (latest == null ? "nothing" : latest.getClickId()) + " for " + target.clickId();
+            return "found " + (latest == null ? "nothing" : latest.getClickId()) + " for " + target.clickId();
         }
         into.add(nanos);
         return null;

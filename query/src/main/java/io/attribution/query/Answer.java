@@ -68,7 +68,7 @@ public final class Answer {
         return answeredBy;
     }
 
-    /** Why each missing partition is missing, e.g. {@code NOT_ACTIVE at 10.0.0.7:8090}. */
+    /** Why each missing partition is missing, e.g. {@code NOT_PRESENT at 10.0.0.7:8090}. */
     public SortedMap<Integer, String> unavailable() {
         return unavailable;
     }

@@ -1,7 +1,7 @@
 package io.attribution.query;
 
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.time.Instant;
@@ -22,13 +22,11 @@ final class LatestInWindowStore {
 
     static <V> Optional<V> find(KafkaStreams streams, String store, String key, int partition, boolean activeOnly)
             throws PartitionUnavailable {
-        V latest = null;
-        try (WindowStoreIterator<V> values = LocalStore.query(streams, store,
-                WindowKeyQuery.<String, V>withKeyAndWindowStartRange(key, Instant.EPOCH, LATEST), partition, activeOnly)) {
-            while (values.hasNext()) {
-                latest = values.next().value;
-            }
-        }
-        return Optional.ofNullable(latest);
+        return LocalStore.read(streams, store, QueryableStoreTypes.<String, V>windowStore(), partition, activeOnly,
+                window -> {
+                    try (WindowStoreIterator<V> newestFirst = window.backwardFetch(key, Instant.EPOCH, LATEST)) {
+                        return newestFirst.hasNext() ? Optional.of(newestFirst.next().value) : Optional.empty();
+                    }
+                });
     }
 }

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 /**
  * What one instance answered from its own stores for some partitions: an answer or the reason
  * there is none, per partition. Also the body of a {@code X-Query-Scope: local} response:
- * <pre>{"host":"10.0.0.7:8090","partitions":{"0":{...},"3":{...}},"unavailable":{"5":"NOT_ACTIVE"}}</pre>
+ * <pre>{"host":"10.0.0.7:8090","partitions":{"0":{...},"3":{...}},"unavailable":{"5":"NOT_PRESENT"}}</pre>
  */
 public final class PartitionAnswers {
 
@@ -28,7 +28,7 @@ public final class PartitionAnswers {
         return answers;
     }
 
-    /** Partition to reason code ({@code NOT_ACTIVE}, {@code NOT_PRESENT}, {@code NOT_RUNNING}...). */
+    /** Partition to reason code ({@code NOT_PRESENT}, {@code MIGRATED}, {@code NOT_RUNNING}...). */
     public SortedMap<Integer, String> unavailable() {
         return unavailable;
     }

@@ -10,9 +10,8 @@ public final class PartitionUnavailable extends Exception {
     private final String reason;
 
     /**
-     * @param reason a stable code for clients and logs: an IQv2 {@code FailureReason} name
-     *               ({@code NOT_ACTIVE}, {@code NOT_PRESENT}, {@code NOT_UP_TO_BOUND}...) or
-     *               {@code NOT_RUNNING}
+     * @param reason a stable code for clients and logs: {@code NOT_PRESENT}, {@code MIGRATED},
+     *               {@code NOT_RUNNING}, {@code LAGGING}... (see {@link LocalStore#read})
      */
     public PartitionUnavailable(String reason, String message) {
         super(message, null, false, false); // expected in every rebalance: no stack trace to fill

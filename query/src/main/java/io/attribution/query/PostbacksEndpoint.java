@@ -8,9 +8,8 @@ import io.attribution.avro.RawPostback;
 import io.attribution.topology.QueryStores;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.query.KeyQuery;
-import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 import java.util.List;
 import java.util.Optional;
@@ -78,28 +77,27 @@ final class PostbacksEndpoint implements QueryEndpoint {
         if (clickId.isPresent()) {
             String key = QueryStores.pendingKey(clickId.get(), requestId);
             return Question.forKey(QueryStores.PENDING_POSTBACKS, QueryStores.CLICKS_TOPIC, clickId.get(),
-                    (streams, partition, activeOnly) -> {
-                        RawPostback postback = LocalStore.query(streams, QueryStores.PENDING_POSTBACKS,
-                                KeyQuery.<String, RawPostback>withKey(key), partition, activeOnly);
-                        return postback == null ? NOTHING : pending(postback);
-                    });
+                    (streams, partition, activeOnly) -> LocalStore.read(streams, QueryStores.PENDING_POSTBACKS,
+                            QueryableStoreTypes.<String, RawPostback>keyValueStore(), partition, activeOnly, store -> {
+                                RawPostback postback = store.get(key);
+                                return postback == null ? NOTHING : pending(postback);
+                            }));
         }
         // Without the click, a scan: the store holds only the last grace period's unmatched postbacks.
         String suffix = '\u0000' + requestId;
         return Question.allPartitions(QueryStores.PENDING_POSTBACKS, QueryStores.CLICKS_TOPIC,
-                (streams, partition, activeOnly) -> {
-                    try (KeyValueIterator<String, RawPostback> waiting = LocalStore.query(streams,
-                            QueryStores.PENDING_POSTBACKS, RangeQuery.<String, RawPostback>withNoBounds(), partition,
-                            activeOnly)) {
-                        while (waiting.hasNext()) {
-                            KeyValue<String, RawPostback> entry = waiting.next();
-                            if (entry.key.endsWith(suffix)) {
-                                return pending(entry.value);
+                (streams, partition, activeOnly) -> LocalStore.read(streams, QueryStores.PENDING_POSTBACKS,
+                        QueryableStoreTypes.<String, RawPostback>keyValueStore(), partition, activeOnly, store -> {
+                            try (KeyValueIterator<String, RawPostback> waiting = store.all()) {
+                                while (waiting.hasNext()) {
+                                    KeyValue<String, RawPostback> entry = waiting.next();
+                                    if (entry.key.endsWith(suffix)) {
+                                        return pending(entry.value);
+                                    }
+                                }
                             }
-                        }
-                    }
-                    return NOTHING;
-                });
+                            return NOTHING;
+                        }));
     }
 
     private static JsonNode decided(PostbackFate fate) {

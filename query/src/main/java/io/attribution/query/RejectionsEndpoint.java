@@ -8,11 +8,7 @@ import io.attribution.avro.RejectedPostback;
 import io.attribution.avro.RejectionReason;
 import io.attribution.topology.QueryStores;
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.time.Clock;
@@ -28,8 +24,8 @@ import java.util.SortedMap;
  * of a campaign, newest first, for an advertiser debugging its integration. Each partition reads
  * its newest first and stops at the limit; the merge keeps the newest of all.
  *
- * <p>IQv1 here: only its window store reads backwards, which is what makes "the latest N" cheap
- * on a campaign with a week of rejections.
+ * <p>The window store reads backwards, newest first: "the latest N" stays cheap on a campaign
+ * with a week of rejections.
  */
 final class RejectionsEndpoint implements QueryEndpoint {
 
@@ -54,22 +50,21 @@ final class RejectionsEndpoint implements QueryEndpoint {
         Optional<RejectionReason> reason = RequestParams.choice(request, "reason", RejectionReason.class);
         int limit = RequestParams.integer(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         Instant since = clock.instant().minus(QueryStores.LOG_RETENTION);
-        PartitionAnswerer answerer = (streams, partition, activeOnly) -> {
-            ArrayNode newest = JsonNodeFactory.instance.arrayNode();
-            try (WindowStoreIterator<RejectedPostback> rejections = store(streams, partition, activeOnly)
-                    .backwardFetch(campaignId, since, Instant.parse("9999-12-31T00:00:00Z"))) {
-                while (rejections.hasNext() && newest.size() < limit) {
-                    RejectedPostback rejection = rejections.next().value;
-                    if (reason.isEmpty() || reason.get() == rejection.getReason()) {
-                        newest.add(AvroJson.of(rejection));
+        PartitionAnswerer answerer = (streams, partition, activeOnly) -> LocalStore.read(streams,
+                QueryStores.RECENT_REJECTIONS, QueryableStoreTypes.<String, RejectedPostback>windowStore(), partition,
+                activeOnly, store -> {
+                    ArrayNode newest = JsonNodeFactory.instance.arrayNode();
+                    try (WindowStoreIterator<RejectedPostback> rejections = store.backwardFetch(campaignId, since,
+                            Instant.parse("9999-12-31T00:00:00Z"))) {
+                        while (rejections.hasNext() && newest.size() < limit) {
+                            RejectedPostback rejection = rejections.next().value;
+                            if (reason.isEmpty() || reason.get() == rejection.getReason()) {
+                                newest.add(AvroJson.of(rejection));
+                            }
+                        }
                     }
-                }
-            } catch (InvalidStateStoreException e) {
-                // Migrated, closed or restoring since the store was looked up.
-                throw new PartitionUnavailable("NOT_AVAILABLE", e.getMessage());
-            }
-            return newest;
-        };
+                    return newest;
+                });
         return Question.allPartitions(QueryStores.RECENT_REJECTIONS, QueryStores.VIEWS_TOPIC, answerer)
                 .allowingStale(RequestParams.flag(request, "allow_stale", false));
     }
@@ -85,20 +80,5 @@ final class RejectionsEndpoint implements QueryEndpoint {
         ArrayNode rejections = body.putArray("rejections");
         all.stream().limit(limit).forEach(rejections::add);
         return body;
-    }
-
-    private static ReadOnlyWindowStore<String, RejectedPostback> store(KafkaStreams streams, int partition,
-                                                                       boolean activeOnly) throws PartitionUnavailable {
-        if (!streams.state().isRunningOrRebalancing()) {
-            throw new PartitionUnavailable("NOT_RUNNING", "Kafka Streams is " + streams.state());
-        }
-        StoreQueryParameters<ReadOnlyWindowStore<String, RejectedPostback>> parameters = StoreQueryParameters
-                .fromNameAndType(QueryStores.RECENT_REJECTIONS, QueryableStoreTypes.<String, RejectedPostback>windowStore())
-                .withPartition(partition);
-        try {
-            return streams.store(activeOnly ? parameters : parameters.enableStaleStores());
-        } catch (InvalidStateStoreException e) {
-            throw new PartitionUnavailable("NOT_AVAILABLE", e.getMessage());
-        }
     }
 }

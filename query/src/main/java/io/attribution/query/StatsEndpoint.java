@@ -8,8 +8,8 @@ import io.attribution.topology.QueryStores;
 import io.attribution.topology.StatsKey;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -64,20 +64,20 @@ final class StatsEndpoint implements QueryEndpoint {
         long lastHour = Math.floorDiv(range.to().toEpochMilli() - 1, HOUR_MILLIS);
         String lower = StatsKey.ofHour(dimension, id, firstHour);
         String upper = StatsKey.ofHour(dimension, id, lastHour);
-        PartitionAnswerer answerer = (streams, partition, activeOnly) -> {
-            Map<Instant, StatsTotals> buckets = new TreeMap<>();
-            try (KeyValueIterator<String, StatsBucket> hours = LocalStore.query(streams, QueryStores.STATS,
-                    RangeQuery.<String, StatsBucket>withRange(lower, upper), partition, activeOnly)) {
-                while (hours.hasNext()) {
-                    KeyValue<String, StatsBucket> hour = hours.next();
-                    Instant start = StatsKey.hourOf(hour.key).truncatedTo(granularity.unit);
-                    buckets.computeIfAbsent(start, s -> new StatsTotals()).add(hour.value);
-                }
-            }
-            ObjectNode answer = JsonNodeFactory.instance.objectNode();
-            buckets.forEach((start, totals) -> answer.set(start.toString(), totals.toJson()));
-            return answer;
-        };
+        PartitionAnswerer answerer = (streams, partition, activeOnly) -> LocalStore.read(streams, QueryStores.STATS,
+                QueryableStoreTypes.<String, StatsBucket>keyValueStore(), partition, activeOnly, store -> {
+                    Map<Instant, StatsTotals> buckets = new TreeMap<>();
+                    try (KeyValueIterator<String, StatsBucket> hours = store.range(lower, upper)) {
+                        while (hours.hasNext()) {
+                            KeyValue<String, StatsBucket> hour = hours.next();
+                            Instant start = StatsKey.hourOf(hour.key).truncatedTo(granularity.unit);
+                            buckets.computeIfAbsent(start, s -> new StatsTotals()).add(hour.value);
+                        }
+                    }
+                    ObjectNode answer = JsonNodeFactory.instance.objectNode();
+                    buckets.forEach((start, totals) -> answer.set(start.toString(), totals.toJson()));
+                    return answer;
+                });
         boolean allowStale = RequestParams.flag(request, "allow_stale", false);
         // Other instances get the range pinned: their "now" is not this one's.
         String forwarded = request.getRequestURI() + "?from=" + range.from() + "&to=" + range.to()

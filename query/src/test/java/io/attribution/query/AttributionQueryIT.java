@@ -44,6 +44,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,7 +59,8 @@ import static org.awaitility.Awaitility.await;
  * partitions, one standby each: every instance answers every click, conversion and postback
  * exactly, and every instance's stats add up to what was sent. When one instance dies, the
  * others keep answering (from standbys, saying so, or 503) and never give a wrong number; after
- * the rebalance the stats, including postbacks sent since, add up again.
+ * the rebalance the stats, including postbacks sent since, add up again; and questions asked while
+ * the topology writes never stall it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AttributionQueryIT {
@@ -256,6 +263,49 @@ class AttributionQueryIT {
                 assertThat(reply.body().get("state").asText()).isEqualTo(fate.getValue());
             }
         }
+    }
+
+    @Test
+    @Order(5)
+    void questionsAskedWhilePostbacksFlowNeverStallTheTopology() throws Exception {
+        // KAFKA-19629: in Kafka Streams 4.3.1 an IQv2 range query racing the stream thread's writes
+        // can deadlock it for good. Stats, conversions and postback lookups hammer the survivors
+        // while they write: every postback must still be counted.
+        List<StreamsInstance> survivors = instances.subList(0, 2);
+        List<String> questions = List.of(statsPath("camp-a"), statsPath("camp-b"), "/clicks/click-1/conversions",
+                "/postbacks/" + fates.keySet().iterator().next());
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger answered = new AtomicInteger();
+        ExecutorService askers = Executors.newFixedThreadPool(questions.size());
+        List<Future<?>> asking = new ArrayList<>();
+        for (int i = 0; i < questions.size(); i++) {
+            StreamsInstance asked = survivors.get(i % survivors.size());
+            String question = questions.get(i);
+            asking.add(askers.submit(() -> {
+                while (!stop.get()) {
+                    HttpProbe.get(asked.uri(question));
+                    answered.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        try {
+            for (int round = 0; round < 20; round++) {
+                for (Click click : clicks.values()) {
+                    sendPostback(click, round % 2 == 0 ? "sale" : "lead");
+                }
+            }
+            producer.flush();
+            awaitStatsAddUp(survivors);
+        } finally {
+            stop.set(true);
+            askers.shutdown();
+        }
+        assertThat(askers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        for (Future<?> asker : asking) {
+            asker.get(); // a request that failed (a timeout, a hang) fails the test
+        }
+        assertThat(answered.get()).as("questions answered while the topology wrote").isGreaterThan(questions.size());
     }
 
     private static void awaitStatsAddUp(List<StreamsInstance> asked) {

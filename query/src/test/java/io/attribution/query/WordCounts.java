@@ -14,9 +14,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.query.KeyQuery;
-import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.Map;
@@ -58,11 +57,11 @@ final class WordCounts {
                     throw new BadParameter("word", "expected /counts/{word}");
                 }
                 String word = path.substring(1);
-                return Question.forKey(STORE, TOPIC, word, (streams, partition, activeOnly) -> {
-                    Long count = LocalStore.query(streams, STORE, KeyQuery.<String, Long>withKey(word), partition,
-                            activeOnly);
-                    return JSON.objectNode().put("word", word).put("count", count == null ? 0 : count);
-                }).allowingStale(true);
+                return Question.forKey(STORE, TOPIC, word, (streams, partition, activeOnly) -> LocalStore.read(streams,
+                        STORE, QueryableStoreTypes.<String, Long>keyValueStore(), partition, activeOnly, store -> {
+                            Long count = store.get(word);
+                            return JSON.objectNode().put("word", word).put("count", count == null ? 0 : count);
+                        })).allowingStale(true);
             }
 
             @Override
@@ -78,18 +77,18 @@ final class WordCounts {
         return new QueryEndpoint() {
             @Override
             public Question question(HttpServletRequest request) {
-                return Question.allPartitions(STORE, TOPIC, (streams, partition, activeOnly) -> {
-                    long total = 0;
-                    long words = 0;
-                    try (KeyValueIterator<String, Long> counts = LocalStore.query(streams, STORE,
-                            RangeQuery.<String, Long>withNoBounds(), partition, activeOnly)) {
-                        while (counts.hasNext()) {
-                            total += counts.next().value;
-                            words++;
-                        }
-                    }
-                    return JSON.objectNode().put("total", total).put("words", words);
-                }).allowingStale(true);
+                return Question.allPartitions(STORE, TOPIC, (streams, partition, activeOnly) -> LocalStore.read(streams,
+                        STORE, QueryableStoreTypes.<String, Long>keyValueStore(), partition, activeOnly, store -> {
+                            long total = 0;
+                            long words = 0;
+                            try (KeyValueIterator<String, Long> counts = store.all()) {
+                                while (counts.hasNext()) {
+                                    total += counts.next().value;
+                                    words++;
+                                }
+                            }
+                            return JSON.objectNode().put("total", total).put("words", words);
+                        })).allowingStale(true);
             }
 
             @Override
