@@ -134,6 +134,11 @@ public final class PipelineSettings {
         return new PipelineSettings(new LinkedHashMap<>(DEFAULTS));
     }
 
+    /** Every setting there is; each is read from the environment under {@link #environmentName}. */
+    public static Set<String> keys() {
+        return DEFAULTS.keySet();
+    }
+
     /** {@code kafka.bootstrap.servers} is read from {@code KAFKA_BOOTSTRAP_SERVERS}. */
     public static String environmentName(String key) {
         return key.replace('.', '_').toUpperCase(Locale.ROOT);
