@@ -47,26 +47,9 @@ record BenchOptions(int clicks, int postbacks, int rounds, int warmupRounds, int
     }
 
     static BenchOptions parse(String... args) {
-        Map<String, String> values = new LinkedHashMap<>();
-        DEFAULTS.forEach((name, fallback) -> values.put(name, System.getProperty("bench." + name, fallback)));
-        for (String arg : args) {
-            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-            if (pair.length != 2 || !DEFAULTS.containsKey(pair[0])) {
-                throw new IllegalArgumentException("unknown argument " + arg + "; known: name=value with name one of "
-                        + DEFAULTS.keySet());
-            }
-            values.put(pair[0], pair[1]);
-        }
-        return new BenchOptions(number(values, "clicks"), number(values, "postbacks"), number(values, "rounds"),
-                number(values, "warmupRounds"), number(values, "partitions"), number(values, "threads"),
-                Duration.ofSeconds(number(values, "roundTimeoutSeconds")));
-    }
-
-    private static int number(Map<String, String> values, String name) {
-        try {
-            return Integer.parseInt(values.get(name).replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was " + values.get(name));
-        }
+        BenchArguments values = BenchArguments.read(DEFAULTS, args);
+        return new BenchOptions(values.number("clicks"), values.number("postbacks"), values.number("rounds"),
+                values.number("warmupRounds"), values.number("partitions"), values.number("threads"),
+                Duration.ofSeconds(values.number("roundTimeoutSeconds")));
     }
 }

@@ -16,8 +16,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -79,28 +77,7 @@ final class InputLoader implements AutoCloseable {
 
     /** The n-th postback of its click: installs and purchases alternate, each with its own txn id. */
     private static RawPostback postback(int j, int clickCount, Instant at) {
-        String clickId = clickId(j % clickCount);
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        query.put("click_id", List.of(clickId));
-        query.put("txn_id", List.of("order-" + j));
-        if ((j / clickCount) % 2 == 0) {
-            query.put("goal_value", List.of("install"));
-        } else {
-            query.put("goal_value", List.of("purchase"));
-            query.put("sale_amount", List.of("49.90"));
-            query.put("currency", List.of("USD"));
-        }
-        query.put("sub1", List.of("adv-sub-" + (j % 11)));
-        return RawPostback.newBuilder()
-                .setRequestId("bench-request-" + j)
-                .setReceivedAt(at)
-                .setClickId(clickId)
-                .setMethod("GET")
-                .setQueryParams(query)
-                .setBodyParams(Map.of())
-                .setRemoteAddr("203.0.113.9")
-                .setUserAgent("advertiser-server/1.0")
-                .build();
+        return BenchPostbacks.of(j, clickId(j % clickCount), (j / clickCount) % 2 != 0, at);
     }
 
     private <V extends SpecificRecord> void send(Topic<V> topic, String key, V value, Instant at) {

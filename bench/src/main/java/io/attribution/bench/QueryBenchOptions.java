@@ -52,28 +52,11 @@ record QueryBenchOptions(int clicks, int postbacks, int campaigns, int affiliate
     }
 
     static QueryBenchOptions parse(String... args) {
-        Map<String, String> values = new LinkedHashMap<>();
-        DEFAULTS.forEach((name, fallback) -> values.put(name, System.getProperty("bench." + name, fallback)));
-        for (String arg : args) {
-            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
-            if (pair.length != 2 || !DEFAULTS.containsKey(pair[0])) {
-                throw new IllegalArgumentException("unknown argument " + arg + "; known: name=value with name one of "
-                        + DEFAULTS.keySet());
-            }
-            values.put(pair[0], pair[1]);
-        }
-        return new QueryBenchOptions(number(values, "clicks"), number(values, "postbacks"),
-                number(values, "campaigns"), number(values, "affiliates"), number(values, "partitions"),
-                number(values, "threads"), number(values, "rounds"), number(values, "requests"),
-                number(values, "warmup"), number(values, "seed"),
-                Duration.ofMinutes(number(values, "loadTimeoutMinutes")));
-    }
-
-    private static int number(Map<String, String> values, String name) {
-        try {
-            return Integer.parseInt(values.get(name).replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was " + values.get(name));
-        }
+        BenchArguments values = BenchArguments.read(DEFAULTS, args);
+        return new QueryBenchOptions(values.number("clicks"), values.number("postbacks"),
+                values.number("campaigns"), values.number("affiliates"), values.number("partitions"),
+                values.number("threads"), values.number("rounds"), values.number("requests"),
+                values.number("warmup"), values.number("seed"),
+                Duration.ofMinutes(values.number("loadTimeoutMinutes")));
     }
 }

@@ -147,28 +147,7 @@ final class QueryInputLoader implements AutoCloseable {
 
     /** Every third postback a purchase with an amount, the others installs; each with its own txn id. */
     private static RawPostback postback(int j, int click, Instant at) {
-        String clickId = clickId(click);
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        query.put("click_id", List.of(clickId));
-        query.put("txn_id", List.of("order-" + j));
-        if (j % 3 == 0) {
-            query.put("goal_value", List.of("purchase"));
-            query.put("sale_amount", List.of("49.90"));
-            query.put("currency", List.of("USD"));
-        } else {
-            query.put("goal_value", List.of("install"));
-        }
-        query.put("sub1", List.of("adv-sub-" + (j % 11)));
-        return RawPostback.newBuilder()
-                .setRequestId("bench-request-" + j)
-                .setReceivedAt(at)
-                .setClickId(clickId)
-                .setMethod("GET")
-                .setQueryParams(query)
-                .setBodyParams(Map.of())
-                .setRemoteAddr("203.0.113.9")
-                .setUserAgent("advertiser-server/1.0")
-                .build();
+        return BenchPostbacks.of(j, clickId(click), j % 3 == 0, at);
     }
 
     private void send(String topic, String key, byte[] value, Instant at) {

@@ -1,0 +1,36 @@
+package io.attribution.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A benchmark's {@code name=value} arguments over {@code -Dbench.name=value} over its defaults. */
+final class BenchArguments {
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private BenchArguments() {
+    }
+
+    static BenchArguments read(Map<String, String> defaults, String... args) {
+        BenchArguments arguments = new BenchArguments();
+        defaults.forEach((name, fallback) -> arguments.values.put(name, System.getProperty("bench." + name, fallback)));
+        for (String arg : args) {
+            String[] pair = arg.replaceFirst("^--", "").split("=", 2);
+            if (pair.length != 2 || !defaults.containsKey(pair[0])) {
+                throw new IllegalArgumentException("unknown argument " + arg + "; known: name=value with name one of "
+                        + defaults.keySet());
+            }
+            arguments.values.put(pair[0], pair[1]);
+        }
+        return arguments;
+    }
+
+    /** A whole number; underscores may group digits ({@code 1_000_000}). */
+    int number(String name) {
+        try {
+            return Integer.parseInt(values.get(name).replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was " + values.get(name));
+        }
+    }
+}
