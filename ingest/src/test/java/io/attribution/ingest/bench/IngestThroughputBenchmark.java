@@ -210,7 +210,7 @@ public final class IngestThroughputBenchmark {
                 options.connections(), options.round().toSeconds(), options.warmup().toSeconds(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadBefore, loadAfter));
         text.append("schema cache period of the ingest serializer: ").append(options.schemaCheckPeriodMs() == null
-                ? "as shipped (Apicurio default 30000 ms)" : options.schemaCheckPeriodMs() + " ms").append(System.lineSeparator());
+                ? "as shipped (RegistrySerdes: 3600000 ms)" : options.schemaCheckPeriodMs() + " ms").append(System.lineSeparator());
         text.append(String.format(Locale.ROOT, "%-8s %-7s %10s %10s %9s %9s %9s %11s  %s%n",
                 "round", "server", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "cpu us/req", "statuses"));
         List<Double> trivial = new ArrayList<>();
