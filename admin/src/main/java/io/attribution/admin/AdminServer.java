@@ -1,5 +1,6 @@
 package io.attribution.admin;
 
+import io.attribution.management.JettyServers;
 import io.attribution.schemas.RecordSerdes;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -56,15 +57,13 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public URI uri() {
-        return URI.create("http://" + connector.getHost() + ":" + connector.getLocalPort() + "/");
+        return JettyServers.uri(connector);
     }
 
     @Override
     public void close() {
         try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.warn("Admin server did not stop cleanly", e);
+            JettyServers.stop(server, "Admin server", LOG);
         } finally {
             admin.close();
         }

@@ -2,6 +2,7 @@ package io.attribution.ingest;
 
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.management.AllowedMethods;
+import io.attribution.management.JettyServers;
 import io.attribution.management.JsonErrorPages;
 import io.attribution.schemas.RecordSerdes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -140,15 +141,13 @@ public final class IngestServer implements AutoCloseable {
 
     /** e.g. {@code http://127.0.0.1:8080/} */
     public URI uri() {
-        return URI.create("http://" + connector.getHost() + ":" + port() + "/");
+        return JettyServers.uri(connector);
     }
 
     @Override
     public void close() {
         try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.warn("Ingest server did not stop cleanly", e);
+            JettyServers.stop(server, "Ingest server", LOG);
         } finally {
             publisher.close();
             readiness.close();

@@ -64,16 +64,12 @@ public final class ManagementServer implements AutoCloseable {
 
     /** e.g. {@code http://127.0.0.1:9404/} */
     public URI uri() {
-        return URI.create("http://" + connector.getHost() + ":" + connector.getLocalPort() + "/");
+        return JettyServers.uri(connector);
     }
 
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.warn("Management server did not stop cleanly", e);
-        }
+        JettyServers.stop(server, "Management server", LOG);
     }
 
     /** The process is up and answering: nothing more, so a Kafka outage never gets it restarted. */

@@ -1,6 +1,7 @@
 package io.attribution.query;
 
 import io.attribution.management.AllowedMethods;
+import io.attribution.management.JettyServers;
 import io.attribution.management.JsonErrorPages;
 import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -70,16 +71,12 @@ public final class QueryServer implements AutoCloseable {
 
     /** e.g. {@code http://127.0.0.1:8090/} */
     public URI uri() {
-        return URI.create("http://" + connector.getHost() + ":" + port() + "/");
+        return JettyServers.uri(connector);
     }
 
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.warn("Query server did not stop cleanly", e);
-        }
+        JettyServers.stop(server, "Query server", LOG);
     }
 
     public static final class Builder {
