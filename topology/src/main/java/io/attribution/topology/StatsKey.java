@@ -34,7 +34,12 @@ public final class StatsKey {
 
     /** The key of the hour that holds {@code at}. */
     public static String of(Dimension dimension, String id, Instant at) {
-        return ofHour(dimension, id, Math.floorDiv(at.toEpochMilli(), HOUR_MILLIS));
+        return ofHour(dimension, id, hoursSinceEpoch(at));
+    }
+
+    /** The hour that holds {@code at}, counted from the epoch. */
+    static long hoursSinceEpoch(Instant at) {
+        return Math.floorDiv(at.toEpochMilli(), HOUR_MILLIS);
     }
 
     /** The key of an hour counted from the epoch: the bounds of a range scan are two of these. */

@@ -30,8 +30,8 @@ final class StatsTable {
     /** A new conversion, or a status update of one created at {@code createdAt}. */
     void attributed(AttributedConversion conversion, Instant createdAt) {
         List<Subject> ids = dimensions(conversion.getCampaignId(), conversion.getAffiliateId(), conversion.getGoalId());
-        update(ids, conversion.getConvertedAt(), bucket -> bucket.postbacksReceived += 1);
-        update(ids, createdAt, bucket -> {
+        Consumer<MutableBucket> received = bucket -> bucket.postbacksReceived += 1;
+        Consumer<MutableBucket> counted = bucket -> {
             ConversionStatus previous = conversion.getPreviousStatus();
             if (previous != null) {
                 bucket.add(bucket.conversions, previous.name(), -1);
@@ -43,7 +43,15 @@ final class StatsTable {
             if (counts(conversion.getStatus())) {
                 bucket.addMoney(conversion, BigDecimal.ONE);
             }
-        });
+        };
+        Instant receivedAt = conversion.getConvertedAt();
+        if (StatsKey.hoursSinceEpoch(receivedAt) == StatsKey.hoursSinceEpoch(createdAt)) {
+            // A new conversion (and an update within its hour): one read and write per bucket, not two.
+            update(ids, createdAt, received.andThen(counted));
+        } else {
+            update(ids, receivedAt, received);
+            update(ids, createdAt, counted);
+        }
     }
 
     void rejected(RejectedPostback rejection) {
