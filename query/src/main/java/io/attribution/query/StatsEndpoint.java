@@ -43,7 +43,6 @@ final class StatsEndpoint implements QueryEndpoint {
     /** A range scan per partition of at most this many hours: about thirteen months. */
     static final Duration MAX_RANGE = Duration.ofDays(400);
     private static final Duration DEFAULT_RANGE = Duration.ofDays(1);
-    private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
 
     private final StatsKey.Dimension dimension;
     private final Clock clock;
@@ -58,12 +57,10 @@ final class StatsEndpoint implements QueryEndpoint {
         String id = subject(request);
         Granularity granularity = RequestParams.choice(request, "granularity", Granularity.class).orElse(Granularity.HOUR);
         Range range = range(request, granularity);
-        // Read again by merge(): "now" must not move between the two.
-        request.setAttribute(Range.class.getName(), range);
-        long firstHour = Math.floorDiv(range.from().toEpochMilli(), HOUR_MILLIS);
-        long lastHour = Math.floorDiv(range.to().toEpochMilli() - 1, HOUR_MILLIS);
-        String lower = StatsKey.ofHour(dimension, id, firstHour);
-        String upper = StatsKey.ofHour(dimension, id, lastHour);
+        // For merge(), which must describe the same question: "now" must not move between the two.
+        request.setAttribute(Asked.class.getName(), new Asked(id, granularity, range));
+        String lower = StatsKey.of(dimension, id, range.from());
+        String upper = StatsKey.of(dimension, id, range.to().minusMillis(1));
         PartitionAnswerer answerer = (streams, partition, activeOnly) -> LocalStore.read(streams, QueryStores.STATS,
                 QueryableStoreTypes.<String, StatsBucket>keyValueStore(), partition, activeOnly, store -> {
                     Map<Instant, StatsTotals> buckets = new TreeMap<>();
@@ -87,7 +84,7 @@ final class StatsEndpoint implements QueryEndpoint {
     }
 
     @Override
-    public ObjectNode merge(HttpServletRequest request, SortedMap<Integer, JsonNode> byPartition) throws BadParameter {
+    public ObjectNode merge(HttpServletRequest request, SortedMap<Integer, JsonNode> byPartition) {
         SortedMap<Instant, StatsTotals> buckets = new TreeMap<>();
         StatsTotals total = new StatsTotals();
         for (JsonNode partition : byPartition.values()) {
@@ -96,14 +93,13 @@ final class StatsEndpoint implements QueryEndpoint {
                 total.add(bucket.getValue());
             });
         }
-        Range range = (Range) request.getAttribute(Range.class.getName());
+        Asked asked = (Asked) request.getAttribute(Asked.class.getName());
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("dimension", dimension.name().toLowerCase(Locale.ROOT));
-        body.put("id", subject(request).replace('\u0000', '/'));
-        body.put("from", range.from().toString());
-        body.put("to", range.to().toString());
-        body.put("granularity", RequestParams.choice(request, "granularity", Granularity.class)
-                .orElse(Granularity.HOUR).name().toLowerCase(Locale.ROOT));
+        body.put("id", asked.id().replace('\u0000', '/'));
+        body.put("from", asked.range().from().toString());
+        body.put("to", asked.range().to().toString());
+        body.put("granularity", asked.granularity().name().toLowerCase(Locale.ROOT));
         body.set("total", total.toJson());
         var list = body.putArray("buckets");
         buckets.forEach((start, totals) -> list.addObject().put("start", start.toString()).setAll(totals.toJson()));
@@ -157,5 +153,9 @@ final class StatsEndpoint implements QueryEndpoint {
     }
 
     private record Range(Instant from, Instant to) {
+    }
+
+    /** The question as {@link #question} read it. */
+    private record Asked(String id, Granularity granularity, Range range) {
     }
 }
