@@ -1,6 +1,6 @@
 package io.attribution.admin;
 
-import io.attribution.management.JettyServers;
+import io.attribution.http.JettyServers;
 import io.attribution.schemas.RecordSerdes;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;

@@ -1,9 +1,9 @@
 package io.attribution.ingest;
 
 import io.attribution.campaigns.CampaignCatalog;
-import io.attribution.management.AllowedMethods;
-import io.attribution.management.JettyServers;
-import io.attribution.management.JsonErrorPages;
+import io.attribution.http.AllowedMethods;
+import io.attribution.http.JettyServers;
+import io.attribution.http.JsonErrorPages;
 import io.attribution.schemas.RecordSerdes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;

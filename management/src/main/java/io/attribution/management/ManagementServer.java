@@ -1,5 +1,7 @@
 package io.attribution.management;
 
+import io.attribution.http.AllowedMethods;
+import io.attribution.http.JettyServers;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.http.HttpServlet;

@@ -1,8 +1,8 @@
 package io.attribution.query;
 
-import io.attribution.management.AllowedMethods;
-import io.attribution.management.JettyServers;
-import io.attribution.management.JsonErrorPages;
+import io.attribution.http.AllowedMethods;
+import io.attribution.http.JettyServers;
+import io.attribution.http.JsonErrorPages;
 import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;

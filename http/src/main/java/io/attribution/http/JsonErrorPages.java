@@ -1,4 +1,4 @@
-package io.attribution.management;
+package io.attribution.http;
 
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
