@@ -1,6 +1,9 @@
 package io.attribution.admin;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attribution.http.JettyServers;
+import io.attribution.http.JsonAnswers;
+import io.attribution.http.JsonErrorPages;
 import io.attribution.schemas.RecordSerdes;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -35,9 +38,16 @@ public final class AdminServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder("campaigns", new CampaignAdminServlet(admin, adminToken)), "/campaigns/*");
+        context.setErrorHandler(JsonErrorPages.forContext(AdminServer::jettyError));
+        server.setErrorHandler(JsonErrorPages.forServer(AdminServer::jettyError));
         SizeLimitHandler sizeLimit = new SizeLimitHandler(MAX_BODY_BYTES, -1);
         sizeLimit.setHandler(context);
         server.setHandler(sizeLimit);
+    }
+
+    /** The body of an error Jetty answers itself: an unknown path, a body over the limit... */
+    private static ObjectNode jettyError(int code, String message) {
+        return JsonAnswers.error("error", code == 404 ? "NOT_FOUND" : "HTTP_" + code, null, message);
     }
 
     public static AdminServer start(String host, int port, String adminToken, String bootstrapServers,

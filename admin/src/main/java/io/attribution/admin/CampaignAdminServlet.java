@@ -2,12 +2,12 @@ package io.attribution.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attribution.avro.ActivityStatus;
 import io.attribution.avro.Goal;
 import io.attribution.campaigns.SecurityToken;
+import io.attribution.http.JsonAnswers;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,8 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 
@@ -35,7 +33,6 @@ import java.util.concurrent.ExecutionException;
 final class CampaignAdminServlet extends HttpServlet {
 
     private static final Logger LOG = LoggerFactory.getLogger(CampaignAdminServlet.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CampaignAdmin admin;
     private final String adminToken;
@@ -67,11 +64,11 @@ final class CampaignAdminServlet extends HttpServlet {
             error(response, 404, "NOT_FOUND", null, e.getMessage());
         } catch (ExecutionException e) {
             LOG.warn("Campaign write failed", e);
-            response.setHeader("Retry-After", "5");
-            error(response, 503, "NOT_STORED", null, "the campaign could not be written to Kafka; try again");
+            JsonAnswers.unavailable(response, 5, JsonAnswers.error("error", "NOT_STORED", null,
+                    "the campaign could not be written to Kafka; try again"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            error(response, 503, "NOT_STORED", null, "interrupted");
+            JsonAnswers.unavailable(response, 5, JsonAnswers.error("error", "NOT_STORED", null, "interrupted"));
         }
     }
 
@@ -79,11 +76,11 @@ final class CampaignAdminServlet extends HttpServlet {
             throws IOException, ExecutionException, InterruptedException {
         int parts = path.length == 1 && path[0].isEmpty() ? 0 : path.length;
         if (parts == 0 && method.equals("GET")) {
-            ArrayNode list = JSON.createArrayNode();
+            ArrayNode list = JsonAnswers.JSON.createArrayNode();
             admin.list().forEach(campaign -> list.add(CampaignJson.write(campaign)));
-            write(response, 200, JSON.createObjectNode().set("campaigns", list));
+            JsonAnswers.write(response, 200, JsonAnswers.JSON.createObjectNode().set("campaigns", list));
         } else if (parts == 1 && method.equals("GET")) {
-            write(response, 200, CampaignJson.write(admin.get(path[0])
+            JsonAnswers.write(response, 200, CampaignJson.write(admin.get(path[0])
                     .orElseThrow(() -> new NoSuchElementException("no campaign " + path[0]))));
         } else if (parts == 1 && method.equals("PUT")) {
             ObjectNode body = objectBody(request);
@@ -92,16 +89,16 @@ final class CampaignAdminServlet extends HttpServlet {
             }
             body.put("campaign_id", path[0]);
             boolean created = admin.get(path[0]).isEmpty();
-            write(response, created ? 201 : 200, CampaignJson.write(admin.put(CampaignJson.read(body))));
+            JsonAnswers.write(response, created ? 201 : 200, CampaignJson.write(admin.put(CampaignJson.read(body))));
         } else if (parts == 2 && method.equals("POST") && status(path[1]) != null) {
-            write(response, 200, CampaignJson.write(admin.setStatus(path[0], status(path[1]))));
+            JsonAnswers.write(response, 200, CampaignJson.write(admin.setStatus(path[0], status(path[1]))));
         } else if (parts == 3 && path[1].equals("goals") && method.equals("PUT")) {
             ObjectNode body = objectBody(request);
             body.put("goal_id", path[2]);
             Goal goal = CampaignJson.readGoal(body, "");
-            write(response, 200, CampaignJson.write(admin.putGoal(path[0], goal)));
+            JsonAnswers.write(response, 200, CampaignJson.write(admin.putGoal(path[0], goal)));
         } else if (parts == 4 && path[1].equals("goals") && method.equals("POST") && status(path[3]) != null) {
-            write(response, 200, CampaignJson.write(admin.setGoalStatus(path[0], path[2], status(path[3]))));
+            JsonAnswers.write(response, 200, CampaignJson.write(admin.setGoalStatus(path[0], path[2], status(path[3]))));
         } else {
             error(response, 404, "NOT_FOUND", null, method + " " + request.getRequestURI() + " is not an admin call");
         }
@@ -116,7 +113,7 @@ final class CampaignAdminServlet extends HttpServlet {
     }
 
     private static ObjectNode objectBody(HttpServletRequest request) throws IOException {
-        JsonNode body = JSON.readTree(request.getInputStream());
+        JsonNode body = JsonAnswers.JSON.readTree(request.getInputStream());
         if (body == null || !body.isObject()) {
             throw new InvalidCampaignException("(body)", "must be a JSON object");
         }
@@ -125,21 +122,6 @@ final class CampaignAdminServlet extends HttpServlet {
 
     private static void error(HttpServletResponse response, int status, String error, String field, String message)
             throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "error");
-        body.put("error", error);
-        if (field != null) {
-            body.put("field", field);
-        }
-        body.put("message", message);
-        write(response, status, JSON.valueToTree(body));
-    }
-
-    private static void write(HttpServletResponse response, int status, JsonNode body) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        JSON.writeValue(response.getOutputStream(), body);
+        JsonAnswers.write(response, status, JsonAnswers.error("error", error, field, message));
     }
 }

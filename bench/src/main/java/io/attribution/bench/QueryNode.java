@@ -1,8 +1,8 @@
 package io.attribution.bench;
 
 import io.attribution.query.AttributionQueryApi;
-import io.attribution.query.QueryRouter;
 import io.attribution.query.QueryServer;
+import io.attribution.query.routing.QueryRouter;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.AttributionTopology;

@@ -21,12 +21,15 @@ public final class AllowedMethods extends Handler.Wrapper {
 
     private final Set<String> allowed;
     private final String allowHeader;
+    private final byte[] body;
 
     /** @param allowed the methods passed on, spelt as HTTP spells them (methods are case-sensitive) */
     public AllowedMethods(Handler handler, String... allowed) {
         super(handler);
         this.allowed = Set.of(allowed);
         this.allowHeader = String.join(", ", allowed);
+        this.body = JsonAnswers.text(JsonAnswers.error("rejected", "METHOD_NOT_ALLOWED", null,
+                "allowed methods: " + allowHeader)).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -36,11 +39,9 @@ public final class AllowedMethods extends Handler.Wrapper {
         }
         response.setStatus(HttpStatus.METHOD_NOT_ALLOWED_405);
         response.getHeaders().put(HttpHeader.ALLOW, allowHeader);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonAnswers.CONTENT_TYPE);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        String body = "{\"status\":\"rejected\",\"error\":\"METHOD_NOT_ALLOWED\",\"message\":\"allowed methods: "
-                + allowHeader + "\"}";
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }
 }

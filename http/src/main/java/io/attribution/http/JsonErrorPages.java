@@ -1,5 +1,6 @@
 package io.attribution.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -23,40 +24,40 @@ public final class JsonErrorPages {
     private JsonErrorPages() {
     }
 
-    /** @param body the JSON body for an HTTP status and Jetty's message */
-    public static org.eclipse.jetty.ee10.servlet.ErrorHandler forContext(BiFunction<Integer, String, String> body) {
+    /** @param body the server's error body for an HTTP status and Jetty's message */
+    public static org.eclipse.jetty.ee10.servlet.ErrorHandler forContext(BiFunction<Integer, String, ObjectNode> body) {
         return new org.eclipse.jetty.ee10.servlet.ErrorHandler() {
             @Override
             protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
                                                          String contentType, List<Charset> charsets, int code,
                                                          String message, Throwable cause) throws IOException {
-                return super.generateAcceptableResponse(request, response, callback, "application/json", charsets,
+                return super.generateAcceptableResponse(request, response, callback, JsonAnswers.CONTENT_TYPE, charsets,
                         code, message, cause);
             }
 
             @Override
             protected void writeErrorJson(Request request, PrintWriter writer, int code, String message,
                                           Throwable cause) {
-                writer.write(body.apply(code, message));
+                writer.write(JsonAnswers.text(body.apply(code, message)));
             }
         };
     }
 
-    /** @param body the JSON body for an HTTP status and Jetty's message */
-    public static ErrorHandler forServer(BiFunction<Integer, String, String> body) {
+    /** @param body the server's error body for an HTTP status and Jetty's message */
+    public static ErrorHandler forServer(BiFunction<Integer, String, ObjectNode> body) {
         return new ErrorHandler() {
             @Override
             protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
                                                          String contentType, List<Charset> charsets, int code,
                                                          String message, Throwable cause) throws IOException {
-                return super.generateAcceptableResponse(request, response, callback, "application/json", charsets,
+                return super.generateAcceptableResponse(request, response, callback, JsonAnswers.CONTENT_TYPE, charsets,
                         code, message, cause);
             }
 
             @Override
             protected void writeErrorJson(Request request, PrintWriter writer, int code, String message,
                                           Throwable cause) {
-                writer.write(body.apply(code, message));
+                writer.write(JsonAnswers.text(body.apply(code, message)));
             }
         };
     }

@@ -83,8 +83,8 @@ public final class IngestServer implements AutoCloseable {
         context.addServlet(postbacks, "/postback");
         context.addServlet(new ServletHolder("healthz", HealthServlet.liveness()), "/healthz");
         context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness)), "/readyz");
-        context.setErrorHandler(JsonErrorPages.forContext(JsonAnswer::error));
-        server.setErrorHandler(JsonErrorPages.forServer(JsonAnswer::error));
+        context.setErrorHandler(JsonErrorPages.forContext(PostbackAnswers::jettyError));
+        server.setErrorHandler(JsonErrorPages.forServer(PostbackAnswers::jettyError));
 
         server.setHandler(new GracefulHandler(new InFlightHandler(metrics,
                 new AllowedMethods(limits(config, context), "GET", "POST", "HEAD", "OPTIONS"))));

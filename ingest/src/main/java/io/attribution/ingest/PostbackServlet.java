@@ -63,7 +63,7 @@ final class PostbackServlet extends HttpServlet {
     @Override
     protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Allow", "GET, POST");
-        JsonAnswer.rejected(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", null,
+        PostbackAnswers.rejected(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", null,
                 "HEAD does not store a postback: send it with GET or POST");
     }
 
@@ -74,16 +74,16 @@ final class PostbackServlet extends HttpServlet {
         } catch (InvalidParameterException e) {
             String error = e.isMissing() && "click_id".equals(e.parameter()) ? "MISSING_CLICK_ID"
                     : e.isMissing() ? "MISSING_PARAMETER" : "MALFORMED";
-            JsonAnswer.rejected(response, HttpServletResponse.SC_BAD_REQUEST, error, e.parameter(), e.getMessage());
+            PostbackAnswers.rejected(response, HttpServletResponse.SC_BAD_REQUEST, error, e.parameter(), e.getMessage());
             return;
         } catch (UnsupportedBodyException e) {
             String error = e.status() == 415 ? "UNSUPPORTED_MEDIA_TYPE" : "MALFORMED";
-            JsonAnswer.rejected(response, e.status(), error, null, e.getMessage());
+            PostbackAnswers.rejected(response, e.status(), error, null, e.getMessage());
             return;
         } catch (HttpException.RuntimeException e) {
             // The size limit interrupts the body read of a chunked request that grows too large.
             if (e.getCode() == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE) {
-                JsonAnswer.rejected(response, e.getCode(), "PAYLOAD_TOO_LARGE", null, "body is larger than allowed");
+                PostbackAnswers.rejected(response, e.getCode(), "PAYLOAD_TOO_LARGE", null, "body is larger than allowed");
                 return;
             }
             throw e;
@@ -129,17 +129,17 @@ final class PostbackServlet extends HttpServlet {
         try {
             if (error == null && verdict.isRefused()) {
                 // Stored for the postback log, never attributed: the advertiser learns why.
-                JsonAnswer.refused(response, verdict.httpStatus(), verdict.refusal().name(), verdict.detail(),
+                PostbackAnswers.refused(response, verdict.httpStatus(), verdict.refusal().name(), verdict.detail(),
                         postback.getRequestId());
             } else if (error == null) {
-                JsonAnswer.accepted(response, postback.getRequestId());
+                PostbackAnswers.accepted(response, postback.getRequestId());
             } else if (error instanceof RecordTooLargeException) {
                 // Within the body limit, but too large once stored (e.g. thousands of token digests): resending won't help.
-                JsonAnswer.rejected(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE", null,
+                PostbackAnswers.rejected(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE", null,
                         "the postback is too large to store");
             } else {
                 LOG.warn("Postback {} not stored: {}", postback.getRequestId(), error.toString());
-                JsonAnswer.unavailable(response, retryAfterSeconds,
+                PostbackAnswers.unavailable(response, retryAfterSeconds,
                         "the postback was not stored; send it again after " + retryAfterSeconds + " seconds");
             }
         } catch (IOException | IllegalStateException e) {

@@ -2,6 +2,7 @@ package io.attribution.management;
 
 import io.attribution.http.AllowedMethods;
 import io.attribution.http.JettyServers;
+import io.attribution.http.JsonAnswers;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.http.HttpServlet;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * {@code GET /metrics} (Prometheus text format) and {@code GET /healthz} on a port of their own:
@@ -78,9 +79,7 @@ public final class ManagementServer implements AutoCloseable {
     private static final class Liveness extends HttpServlet {
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            response.setContentType("application/json");
-            response.setHeader("Cache-Control", "no-store");
-            response.getOutputStream().write("{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8));
+            JsonAnswers.write(response, HttpServletResponse.SC_OK, Map.of("status", "up"));
         }
     }
 }

@@ -1,5 +1,11 @@
 package io.attribution.query;
 
+import io.attribution.query.endpoints.ClicksEndpoint;
+import io.attribution.query.endpoints.ConversionsEndpoint;
+import io.attribution.query.endpoints.PostbacksEndpoint;
+import io.attribution.query.endpoints.QueryEndpoint;
+import io.attribution.query.endpoints.RejectionsEndpoint;
+import io.attribution.query.endpoints.StatsEndpoint;
 import io.attribution.topology.StatsKey;
 import jakarta.servlet.http.HttpServlet;
 

@@ -1,8 +1,12 @@
 package io.attribution.query;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attribution.http.AllowedMethods;
 import io.attribution.http.JettyServers;
+import io.attribution.http.JsonAnswers;
 import io.attribution.http.JsonErrorPages;
+import io.attribution.query.endpoints.QueryEndpoint;
+import io.attribution.query.routing.QueryRouter;
 import jakarta.servlet.http.HttpServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -48,11 +52,21 @@ public final class QueryServer implements AutoCloseable {
         builder.endpoints.forEach((pathSpec, endpoint) ->
                 context.addServlet(new ServletHolder(pathSpec, new QueryServlet(endpoint, router::get)), pathSpec));
         builder.servlets.forEach((pathSpec, servlet) -> context.addServlet(new ServletHolder(pathSpec, servlet), pathSpec));
-        context.setErrorHandler(JsonErrorPages.forContext(JsonResponses::jettyError));
-        server.setErrorHandler(JsonErrorPages.forServer(JsonResponses::jettyError));
+        context.setErrorHandler(JsonErrorPages.forContext(QueryServer::jettyError));
+        server.setErrorHandler(JsonErrorPages.forServer(QueryServer::jettyError));
         server.setHandler(new AllowedMethods(context, "GET"));
         // A query holds no state worth draining for: stop promptly.
         server.setStopTimeout(1_000);
+    }
+
+    /** The body of an error Jetty raises itself: 404 for an unknown path, 400 for a malformed URI... */
+    private static ObjectNode jettyError(int code, String message) {
+        String error = switch (code) {
+            case 400 -> "BAD_REQUEST";
+            case 404 -> "NOT_FOUND";
+            default -> "HTTP_" + code;
+        };
+        return JsonAnswers.error(null, error, null, message);
     }
 
     public static Builder builder() {

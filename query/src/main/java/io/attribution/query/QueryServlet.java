@@ -1,5 +1,12 @@
 package io.attribution.query;
 
+import io.attribution.http.JsonAnswers;
+import io.attribution.query.endpoints.QueryEndpoint;
+import io.attribution.query.protocol.BadParameter;
+import io.attribution.query.protocol.InstanceReply;
+import io.attribution.query.protocol.QueryProtocol;
+import io.attribution.query.routing.QueryRouter;
+import io.attribution.query.routing.Question;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,7 +34,8 @@ final class QueryServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         QueryRouter router = this.router.get();
         if (router == null) {
-            JsonResponses.unavailable(response, JsonResponses.error("NOT_READY", "Kafka Streams is not started yet"));
+            JsonAnswers.unavailable(response, RoutedAnswerResponse.RETRY_AFTER_SECONDS,
+                    JsonAnswers.error(null, "NOT_READY", null, "Kafka Streams is not started yet"));
             return;
         }
         try {
@@ -39,8 +47,8 @@ final class QueryServlet extends HttpServlet {
             if (local) {
                 Set<Integer> partitions = QueryProtocol.partitions(request);
                 boolean activeOnly = QueryProtocol.activeOnly(request);
-                PartitionAnswers answers = router.answerLocally(question, partitions, activeOnly);
-                JsonResponses.write(response, HttpServletResponse.SC_OK,
+                InstanceReply answers = router.answerLocally(question, partitions, activeOnly);
+                JsonAnswers.write(response, HttpServletResponse.SC_OK,
                         answers.toJson(QueryProtocol.name(router.self())));
                 return;
             }
@@ -48,9 +56,10 @@ final class QueryServlet extends HttpServlet {
                 throw new BadParameter(QueryProtocol.PARTITIONS,
                         "reserved for " + QueryProtocol.SCOPE_HEADER + ": " + QueryProtocol.LOCAL + " requests");
             }
-            AnswerResponse.write(request, response, router, question, endpoint);
+            RoutedAnswerResponse.write(request, response, router, question, endpoint);
         } catch (BadParameter e) {
-            JsonResponses.badParameter(response, e);
+            JsonAnswers.write(response, HttpServletResponse.SC_BAD_REQUEST,
+                    JsonAnswers.error(null, "BAD_PARAMETER", e.field(), e.getMessage()));
         }
     }
 

@@ -18,6 +18,7 @@ import io.attribution.avro.PayoutType;
 import io.attribution.avro.RawPostback;
 import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.query.protocol.QueryProtocol;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topic;
 import io.attribution.schemas.Topics;

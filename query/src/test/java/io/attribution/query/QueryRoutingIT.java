@@ -2,6 +2,7 @@ package io.attribution.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.attribution.embedded.EmbeddedKafkaBroker;
+import io.attribution.query.protocol.QueryProtocol;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,5 +1,7 @@
 package io.attribution.query;
 
+import io.attribution.query.protocol.QueryProtocol;
+import io.attribution.query.routing.QueryRouter;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
