@@ -4,18 +4,19 @@ import io.attribution.avro.ActivityStatus;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.Goal;
 import io.attribution.campaigns.CampaignCatalog;
+import io.attribution.schemas.ProducerSettings;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -33,11 +34,7 @@ public final class CampaignAdmin implements AutoCloseable {
     private final CampaignCatalog catalog;
 
     public CampaignAdmin(String bootstrapServers, RecordSerdes serdes) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "campaign-admin",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+        this.producer = new KafkaProducer<>(ProducerSettings.safe(bootstrapServers, "campaign-admin"),
                 new StringSerializer(), serdes.valueSerializer(Topics.CAMPAIGNS));
         this.catalog = CampaignCatalog.start(bootstrapServers, serdes);
     }
@@ -54,8 +51,10 @@ public final class CampaignAdmin implements AutoCloseable {
 
     /** Creates or replaces the campaign; returns it as stored. */
     public Campaign put(Campaign campaign) throws ExecutionException, InterruptedException {
-        producer.send(new ProducerRecord<>(Topics.CAMPAIGNS.name(), campaign.getCampaignId(), campaign)).get();
-        awaitVisible(campaign);
+        RecordMetadata written = producer.send(
+                new ProducerRecord<>(Topics.CAMPAIGNS.name(), campaign.getCampaignId(), campaign)).get();
+        // Acknowledged either way; waiting only makes a list right after the write include it.
+        catalog.awaitRead(new TopicPartition(written.topic(), written.partition()), written.offset(), VISIBLE_TIMEOUT);
         return campaign;
     }
 
@@ -82,17 +81,6 @@ public final class CampaignAdmin implements AutoCloseable {
 
     private Campaign existing(String campaignId) {
         return get(campaignId).orElseThrow(() -> new NoSuchElementException("no campaign " + campaignId));
-    }
-
-    private void awaitVisible(Campaign written) throws InterruptedException {
-        long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
-        while (!catalog.get(written.getCampaignId()).map(written::equals).orElse(false)) {
-            if (System.nanoTime() > deadline) {
-                // Written and acknowledged: only this process's view is late.
-                return;
-            }
-            Thread.sleep(20);
-        }
     }
 
     public boolean awaitCatalog(Duration timeout) throws InterruptedException {

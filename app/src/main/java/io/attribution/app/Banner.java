@@ -41,11 +41,13 @@ final class Banner {
                 out.println("  curl '" + query.resolve("/stats/campaigns/" + DemoData.CAMPAIGN_ID) + "?granularity=day'");
                 out.println();
             });
-            out.println("Conversions are printed below as they are emitted. To read a topic from another terminal:");
+            out.println("Conversions are printed below as they are emitted. The CLI works on this pipeline from"
+                    + " another terminal once it knows where Kafka and the registry are:");
             out.println();
-            out.println("  KAFKA_BOOTSTRAP_SERVERS=" + pipeline.bootstrapServers() + " REGISTRY_URL="
-                    + pipeline.serdes().registryUrl() + " java -jar app/target/postback-pipeline.jar tail "
-                    + Topics.CONVERSIONS_ATTRIBUTED.name());
+            out.println("  export KAFKA_BOOTSTRAP_SERVERS=" + pipeline.bootstrapServers() + " REGISTRY_URL="
+                    + pipeline.serdes().registryUrl());
+            out.println("  java -jar app/target/postback-pipeline.jar tail " + Topics.CONVERSIONS_ATTRIBUTED.name());
+            out.println("  java -jar app/target/postback-pipeline.jar campaigns list");
         }
         out.println();
         out.println("Ctrl-C stops everything.");

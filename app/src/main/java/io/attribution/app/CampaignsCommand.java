@@ -23,6 +23,8 @@ import java.util.List;
         + "(needs KAFKA_BOOTSTRAP_SERVERS and REGISTRY_URL).")
 final class CampaignsCommand {
 
+    private static final Duration CATALOG_TIMEOUT = Duration.ofSeconds(30);
+
     @ParentCommand
     Main parent;
 
@@ -81,9 +83,17 @@ final class CampaignsCommand {
 
     private CampaignAdmin admin() throws Exception {
         PipelineSettings settings = parent.settings();
-        CampaignAdmin admin = new CampaignAdmin(settings.string(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS),
-                new RegistrySerdes(settings.string(PipelineSettings.REGISTRY_URL)));
-        admin.awaitCatalog(Duration.ofSeconds(30));
+        PipelineSettings.KafkaAndRegistry kafka = settings.kafkaAndRegistry();
+        // A new cluster has no campaigns topic yet: a write would wait a minute for it, then fail.
+        TopicProvisioner.ensureTopics(kafka.bootstrapServers(), settings);
+        CampaignAdmin admin = new CampaignAdmin(kafka.bootstrapServers(), new RegistrySerdes(kafka.registryUrl()));
+        if (!admin.awaitCatalog(CATALOG_TIMEOUT)) {
+            admin.close();
+            throw new IllegalArgumentException("could not read the campaigns topic at " + kafka.bootstrapServers()
+                    + " within " + CATALOG_TIMEOUT.toSeconds() + " s: check "
+                    + PipelineSettings.environmentName(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS) + " and "
+                    + PipelineSettings.environmentName(PipelineSettings.REGISTRY_URL));
+        }
         return admin;
     }
 }

@@ -3,7 +3,6 @@ package io.attribution.app;
 import io.attribution.admin.CampaignFiles;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.Click;
-import io.attribution.schemas.Topics;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +10,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.stream.IntStream;
 
 /**
  * The embedded default's demo: a campaign with two goals, from the bundled campaign file
@@ -41,16 +40,11 @@ public final class DemoData {
         return campaigns().stream().filter(c -> c.getCampaignId().equals(CAMPAIGN_ID)).findFirst().orElseThrow();
     }
 
-    public static void seed(TopicWriter writer) throws ExecutionException, InterruptedException {
-        for (Campaign campaign : campaigns()) {
-            writer.write(Topics.CAMPAIGNS, campaign.getCampaignId(), campaign);
-        }
+    /** The demo's clicks, made now, so that a postback for one is within the campaign's window. */
+    public static List<Click> clicks() {
         Instant now = Instant.now();
-        for (int i = 0; i < CLICK_IDS.size(); i++) {
-            Click click = Click.newBuilder().setClickId(CLICK_IDS.get(i)).setCampaignId(CAMPAIGN_ID)
-                    .setAffiliateId("demo-affiliate-" + (i + 1)).setClickedAt(now).setSubs(Map.of("sub1", "demo"))
-                    .build();
-            writer.write(Topics.CLICKS, click.getClickId(), click);
-        }
+        return IntStream.range(0, CLICK_IDS.size()).mapToObj(i -> Click.newBuilder().setClickId(CLICK_IDS.get(i))
+                .setCampaignId(CAMPAIGN_ID).setAffiliateId("demo-affiliate-" + (i + 1)).setClickedAt(now)
+                .setSubs(Map.of("sub1", "demo")).build()).toList();
     }
 }

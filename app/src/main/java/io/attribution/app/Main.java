@@ -1,6 +1,8 @@
 package io.attribution.app;
 
+import io.attribution.admin.CampaignAdmin;
 import io.attribution.avro.Campaign;
+import io.attribution.avro.Click;
 import io.attribution.schemas.AvroTrust;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topic;
@@ -31,7 +33,19 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         AvroTrust.register();
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::oneLineError).execute(args));
+    }
+
+    /**
+     * A bad setting or file is the user's to fix, not a bug: one line saying what is wrong (the
+     * messages name the setting, variable or file), exit code 2. Anything else keeps its stack trace.
+     */
+    private static int oneLineError(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof IllegalArgumentException) {
+            command.getErr().println(command.getCommandName() + ": " + e.getMessage());
+            return 2;
+        }
+        throw e;
     }
 
     /** Without a command: the same as {@code run}. */
@@ -69,7 +83,7 @@ public final class Main implements Callable<Integer> {
         boolean noTail;
 
         @Option(names = "--campaigns", paramLabel = "FILE", description = "Campaign file(s), JSON or YAML, "
-                + "validated and written to the campaigns topic before ingest starts answering.")
+                + "validated before anything starts, then written to the campaigns topic.")
         List<Path> campaignFiles = new ArrayList<>();
 
         Run() {
@@ -83,14 +97,19 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             long startedAt = System.nanoTime();
             // Fail on a bad campaign file before anything starts.
-            List<Campaign> campaigns = CampaignsCommand.readFiles(campaignFiles);
+            List<Campaign> campaigns = new ArrayList<>(CampaignsCommand.readFiles(campaignFiles));
             Pipeline pipeline = Pipeline.start(parent.settings(), EnumSet.allOf(Pipeline.Part.class), true);
-            try (TopicWriter writer = new TopicWriter(pipeline.bootstrapServers(), pipeline.serdes())) {
-                if (pipeline.isEmbedded()) {
-                    DemoData.seed(writer);
+            if (pipeline.isEmbedded()) {
+                campaigns.addAll(0, DemoData.campaigns());
+                try (ClickWriter clicks = new ClickWriter(pipeline.bootstrapServers(), pipeline.serdes())) {
+                    for (Click click : DemoData.clicks()) {
+                        clicks.write(click);
+                    }
                 }
+            }
+            try (CampaignAdmin admin = new CampaignAdmin(pipeline.bootstrapServers(), pipeline.serdes())) {
                 for (Campaign campaign : campaigns) {
-                    writer.write(Topics.CAMPAIGNS, campaign.getCampaignId(), campaign);
+                    admin.put(campaign);
                 }
             }
             List<AutoCloseable> extras = new ArrayList<>();
@@ -174,8 +193,9 @@ public final class Main implements Callable<Integer> {
                         .orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this),
                                 "unknown topic '" + name + "'; one of " + Topics.all())));
             }
-            ConsoleTail tail = new ConsoleTail(settings.string(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS),
-                    new RegistrySerdes(settings.string(PipelineSettings.REGISTRY_URL)), topics, true, System.out);
+            PipelineSettings.KafkaAndRegistry kafka = settings.kafkaAndRegistry();
+            ConsoleTail tail = new ConsoleTail(kafka.bootstrapServers(), new RegistrySerdes(kafka.registryUrl()), topics,
+                    true, System.out);
             Runtime.getRuntime().addShutdownHook(new Thread(tail::close, "shutdown"));
             tail.run();
             return 0;

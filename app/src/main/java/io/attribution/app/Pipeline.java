@@ -92,13 +92,11 @@ public final class Pipeline implements AutoCloseable {
             // Checked before Kafka starts, so a bad setting fails in a second, not after the broker is up.
             streamsOverrides = StreamsOverrides.from(settings, query.port());
         }
+        if (!allowEmbedded) {
+            settings.kafkaAndRegistry();
+        }
         Optional<String> configuredKafka = settings.optional(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS);
         Optional<String> configuredRegistry = settings.optional(PipelineSettings.REGISTRY_URL);
-        if (!allowEmbedded && (configuredKafka.isEmpty() || configuredRegistry.isEmpty())) {
-            throw new IllegalArgumentException("set " + PipelineSettings.environmentName(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS)
-                    + " and " + PipelineSettings.environmentName(PipelineSettings.REGISTRY_URL)
-                    + " (only the run command starts embedded ones)");
-        }
         embedded = configuredKafka.isEmpty();
         CompletableFuture<EmbeddedSchemaRegistry> embeddedRegistry = null;
         if (configuredRegistry.isEmpty()) {
@@ -117,8 +115,7 @@ public final class Pipeline implements AutoCloseable {
         String registryUrl = embeddedRegistry == null ? configuredRegistry.get() : awaitStarted(embeddedRegistry).registryUrl();
         serdes = new RegistrySerdes(registryUrl);
 
-        TopicProvisioner.ensureTopics(bootstrapServers, settings.integer(PipelineSettings.TOPICS_PARTITIONS),
-                (short) settings.integer(PipelineSettings.TOPICS_REPLICATION_FACTOR));
+        TopicProvisioner.ensureTopics(bootstrapServers, settings);
 
         if (parts.contains(Part.TOPOLOGY)) {
             Path stateDir = stateDir(settings);

@@ -163,6 +163,27 @@ public final class PipelineSettings {
                 + environmentName(key) + ")"));
     }
 
+    /**
+     * The Kafka cluster and schema registry of a command that works on running ones (every command
+     * but {@code run}, which starts embedded ones when none is set).
+     *
+     * @throws IllegalArgumentException naming both settings when either is missing
+     */
+    public KafkaAndRegistry kafkaAndRegistry() {
+        Optional<String> kafka = optional(KAFKA_BOOTSTRAP_SERVERS);
+        Optional<String> registry = optional(REGISTRY_URL);
+        if (kafka.isEmpty() || registry.isEmpty()) {
+            throw new IllegalArgumentException("this command works on a running Kafka cluster and schema registry: set "
+                    + environmentName(KAFKA_BOOTSTRAP_SERVERS) + " and " + environmentName(REGISTRY_URL)
+                    + " (the run command prints those of its embedded ones)");
+        }
+        return new KafkaAndRegistry(kafka.get(), registry.get());
+    }
+
+    /** Where a command finds Kafka ({@code host:port,...}) and the registry (its {@code /apis/registry/v2} URL). */
+    public record KafkaAndRegistry(String bootstrapServers, String registryUrl) {
+    }
+
     public int integer(String key) {
         String value = string(key);
         try {

@@ -28,6 +28,13 @@ public final class TopicProvisioner {
     private TopicProvisioner() {
     }
 
+    /** With the partition count and replication factor of the {@code topics.*} settings. */
+    public static void ensureTopics(String bootstrapServers, PipelineSettings settings)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        ensureTopics(bootstrapServers, settings.integer(PipelineSettings.TOPICS_PARTITIONS),
+                (short) settings.integer(PipelineSettings.TOPICS_REPLICATION_FACTOR));
+    }
+
     public static void ensureTopics(String bootstrapServers, int partitions, short replicationFactor)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         Optional<Short> replication = replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor);

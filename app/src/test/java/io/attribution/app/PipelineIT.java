@@ -1,11 +1,11 @@
 package io.attribution.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attribution.admin.CampaignAdmin;
 import io.attribution.avro.Click;
 import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
-import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -75,13 +75,13 @@ class PipelineIT {
                 .with(PipelineSettings.TOPOLOGY_APPLICATION_ID, "pipeline-it-" + UUID.randomUUID());
         pipeline = Pipeline.start(settings, EnumSet.allOf(Pipeline.Part.class), false);
         decoder = new ConfluentWireDecoder(registry.confluentCompatUrl());
-        try (TopicWriter writer = new TopicWriter(broker.bootstrapServers(), pipeline.serdes())) {
-            writer.write(Topics.CAMPAIGNS, DemoData.CAMPAIGN_ID, DemoData.campaign());
+        try (CampaignAdmin campaigns = new CampaignAdmin(broker.bootstrapServers(), pipeline.serdes());
+             ClickWriter clicks = new ClickWriter(broker.bootstrapServers(), pipeline.serdes())) {
+            campaigns.put(DemoData.campaign());
             for (String clickId : List.of("it-click-get", "it-click-form", "it-click-json", "it-click-after-garbage",
                     "it-click-query")) {
-                writer.write(Topics.CLICKS, clickId, Click.newBuilder().setClickId(clickId)
-                        .setCampaignId(DemoData.CAMPAIGN_ID).setAffiliateId("aff-42")
-                        .setClickedAt(Instant.now()).build());
+                clicks.write(Click.newBuilder().setClickId(clickId).setCampaignId(DemoData.CAMPAIGN_ID)
+                        .setAffiliateId("aff-42").setClickedAt(Instant.now()).build());
             }
         }
     }

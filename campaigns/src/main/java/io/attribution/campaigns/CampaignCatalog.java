@@ -37,6 +37,9 @@ public final class CampaignCatalog implements AutoCloseable {
     private final Map<String, Campaign> campaigns = new ConcurrentHashMap<>();
     private final KafkaConsumer<String, Campaign> consumer;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final CountDownLatch closing = new CountDownLatch(1);
+    /** The next offset to read of each partition: what was written before it is in {@link #campaigns}. */
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final Thread follower;
 
     private CampaignCatalog(String bootstrapServers, RecordSerdes serdes) {
@@ -70,13 +73,33 @@ public final class CampaignCatalog implements AutoCloseable {
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Waits until the record written at {@code offset} of {@code partition} has been read, so a
+     * campaign just written is the one {@link #get} returns.
+     *
+     * @return false if it was not read within {@code timeout}
+     */
+    public boolean awaitRead(TopicPartition partition, long offset, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (positions) {
+            while (positions.getOrDefault(partition, 0L) <= offset) {
+                long waitMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (waitMillis <= 0) {
+                    return false;
+                }
+                positions.wait(waitMillis);
+            }
+        }
+        return true;
+    }
+
     private void follow() {
         try {
             List<TopicPartition> partitions = awaitTopic();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> startEnd = consumer.endOffsets(partitions);
-            while (!Thread.currentThread().isInterrupted()) {
+            while (closing.getCount() > 0) {
                 try {
                     for (ConsumerRecord<String, Campaign> record : consumer.poll(Duration.ofMillis(500))) {
                         if (record.value() == null) {
@@ -90,15 +113,18 @@ public final class CampaignCatalog implements AutoCloseable {
                     // reads it again after a pause. A campaign is never skipped.
                     LOG.warn("Cannot read campaign at {} offset {} ({}); retrying", e.topicPartition(), e.offset(),
                             e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-                    Thread.sleep(TOPIC_RETRY.toMillis());
+                    closing.await(TOPIC_RETRY.toMillis(), TimeUnit.MILLISECONDS);
                     continue;
                 }
-                if (caughtUp.getCount() > 0
-                        && partitions.stream().allMatch(p -> consumer.position(p) >= startEnd.get(p))) {
+                synchronized (positions) {
+                    partitions.forEach(p -> positions.put(p, consumer.position(p)));
+                    positions.notifyAll();
+                }
+                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> positions.get(p) >= startEnd.get(p))) {
                     caughtUp.countDown();
                 }
             }
-        } catch (WakeupException | InterruptedException | InterruptException closing) {
+        } catch (WakeupException | InterruptedException | InterruptException stopped) {
             // close() was called
         } catch (RuntimeException e) {
             LOG.error("Campaign catalog stopped following {}", Topics.CAMPAIGNS.name(), e);
@@ -117,13 +143,16 @@ public final class CampaignCatalog implements AutoCloseable {
                 return partitions;
             }
             caughtUp.countDown();
-            Thread.sleep(TOPIC_RETRY.toMillis());
+            if (closing.await(TOPIC_RETRY.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new WakeupException();
+            }
         }
     }
 
     @Override
     public void close() {
-        follower.interrupt();
+        // Not an interrupt: the follower closes its consumer itself, which an interrupted thread cannot do cleanly.
+        closing.countDown();
         consumer.wakeup();
         try {
             follower.join(5_000);

@@ -1,6 +1,7 @@
 package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
+import io.attribution.schemas.ProducerSettings;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -10,7 +11,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,19 +31,14 @@ public final class PostbackPublisher implements AutoCloseable {
 
     static Map<String, Object> producerConfig(String bootstrapServers, Duration produceTimeout) {
         long timeout = produceTimeout.toMillis();
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "postback-ingest");
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // Small batches under load without making a lone postback wait noticeably.
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        // The answer must come within the produce timeout: the record is either acknowledged or
-        // expired by then, and a full buffer or missing metadata blocks send() for at most half of it.
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (timeout - 1000));
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout / 2);
-        return config;
+        return ProducerSettings.safe(bootstrapServers, "postback-ingest", Map.of(
+                // Small batches under load without making a lone postback wait noticeably.
+                ProducerConfig.LINGER_MS_CONFIG, 2,
+                // The answer must come within the produce timeout: the record is either acknowledged or
+                // expired by then, and a full buffer or missing metadata blocks send() for at most half of it.
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (timeout - 1000),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout / 2));
     }
 
     /** Completes with the record's offset once acknowledged; exceptionally on any failure. */
