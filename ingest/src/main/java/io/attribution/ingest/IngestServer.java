@@ -88,7 +88,7 @@ public final class IngestServer implements AutoCloseable {
 
         server.setHandler(new GracefulHandler(new InFlightHandler(metrics,
                 new AllowedMethods(limits(config, context), "GET", "POST", "HEAD", "OPTIONS"))));
-        server.setRequestLog(new RequestOutcomeLog(metrics));
+        server.setRequestLog(new AnswerCounter(metrics));
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
     }
 

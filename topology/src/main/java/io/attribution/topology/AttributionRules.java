@@ -63,12 +63,12 @@ final class AttributionRules {
         PostbackParameters params = PostbackParameters.of(postback);
         try {
             SecurityRules.require(postback, params, campaign);
-        } catch (Rejection refused) {
+        } catch (RejectedByRule refused) {
             return reject(postback, refused.reason(), refused.getMessage(), click);
         }
         try {
             return new Outcome.Candidate(newConversion(postback, params, click, campaign));
-        } catch (Rejection rejection) {
+        } catch (RejectedByRule rejection) {
             if (params.txnId().isEmpty()) {
                 return reject(postback, rejection.reason(), rejection.getMessage(), click);
             }
@@ -79,9 +79,9 @@ final class AttributionRules {
     }
 
     private static ConversionCandidate newConversion(RawPostback postback, PostbackParameters params, Click click,
-                                                     Campaign campaign) throws Rejection {
+                                                     Campaign campaign) throws RejectedByRule {
         if (campaign.getStatus() == ActivityStatus.PAUSED) {
-            throw new Rejection(RejectionReason.CAMPAIGN_PAUSED, "campaign " + campaign.getCampaignId() + " is paused");
+            throw new RejectedByRule(RejectionReason.CAMPAIGN_PAUSED, "campaign " + campaign.getCampaignId() + " is paused");
         }
         requireWithinWindow(postback, click, campaign);
         Goal goal = GoalResolver.resolve(campaign, params);
@@ -100,7 +100,7 @@ final class AttributionRules {
 
     /** A postback that can only update an existing conversion: no goal or money of its own. */
     private static ConversionCandidate updateOnly(RawPostback postback, PostbackParameters params, Click click,
-                                                  Campaign campaign, Rejection asNewConversion) {
+                                                  Campaign campaign, RejectedByRule asNewConversion) {
         AttributedConversion conversion = conversion(postback, params, click, campaign)
                 .setGoalId("")
                 .setGoalValue("")
@@ -144,17 +144,17 @@ final class AttributionRules {
                 .setNewConversionRejectionDetail(null);
     }
 
-    private static void requireWithinWindow(RawPostback postback, Click click, Campaign campaign) throws Rejection {
+    private static void requireWithinWindow(RawPostback postback, Click click, Campaign campaign) throws RejectedByRule {
         Duration window = Duration.ofDays(campaign.getAttributionWindowDays());
         Instant deadline = click.getClickedAt().plus(window);
         if (postback.getReceivedAt().isAfter(deadline)) {
-            throw new Rejection(RejectionReason.CLICK_EXPIRED, "click " + click.getClickId() + " is older than the "
+            throw new RejectedByRule(RejectionReason.CLICK_EXPIRED, "click " + click.getClickId() + " is older than the "
                     + campaign.getAttributionWindowDays() + "-day attribution window");
         }
     }
 
     private static Outcome.Rejected reject(RawPostback postback, RejectionReason reason, String detail, Click click) {
-        return Rejections.of(postback, reason, detail, click == null ? null : click.getCampaignId(), null,
+        return Outcome.Rejected.of(postback, reason, detail, click == null ? null : click.getCampaignId(), null,
                 click == null ? null : click.getAffiliateId(), postback.getReceivedAt());
     }
 }

@@ -96,7 +96,7 @@ final class CapProcessor implements Processor<String, ConversionCandidate, Strin
 
     private static Outcome cancelled(ConversionCandidate candidate, String detail) {
         AttributedConversion conversion = candidate.getConversion();
-        return Rejections.of(candidate.getPostback(), RejectionReason.CAP_REACHED, "conversion cancelled: " + detail,
+        return Outcome.Rejected.of(candidate.getPostback(), RejectionReason.CAP_REACHED, "conversion cancelled: " + detail,
                 conversion.getCampaignId(), conversion.getGoalId(), conversion.getAffiliateId(), conversion.getConvertedAt());
     }
 

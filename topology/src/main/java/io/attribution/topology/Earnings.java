@@ -15,12 +15,12 @@ import java.util.Optional;
  */
 record Earnings(BigDecimal revenue, BigDecimal payout, String currency) {
 
-    static Earnings of(Campaign campaign, Goal goal, PostbackParameters params) throws Rejection {
+    static Earnings of(Campaign campaign, Goal goal, PostbackParameters params) throws RejectedByRule {
         String currency = goal.getCurrency() != null ? goal.getCurrency() : campaign.getCurrency();
         Optional<String> sent = params.currency();
         if (sent.isPresent() && !sent.get().equals(currency)) {
             // No exchange rates are configured, and a guessed rate would be wrong to the cent.
-            throw new Rejection(RejectionReason.MALFORMED,
+            throw new RejectedByRule(RejectionReason.MALFORMED,
                     "currency " + sent.get() + " differs from the goal's currency " + currency);
         }
         Optional<BigDecimal> saleAmount = params.saleAmount();
@@ -32,11 +32,11 @@ record Earnings(BigDecimal revenue, BigDecimal payout, String currency) {
     }
 
     private static BigDecimal amount(String what, PayoutType type, BigDecimal configured,
-                                     Optional<BigDecimal> saleAmount, String currency) throws Rejection {
+                                     Optional<BigDecimal> saleAmount, String currency) throws RejectedByRule {
         if (type == PayoutType.FIXED) {
             return Money.round(configured, currency);
         }
-        BigDecimal base = saleAmount.orElseThrow(() -> new Rejection(RejectionReason.MALFORMED,
+        BigDecimal base = saleAmount.orElseThrow(() -> new RejectedByRule(RejectionReason.MALFORMED,
                 PostbackParameters.SALE_AMOUNT + " is required: the goal's " + what + " is a percentage of it"));
         return Money.percentOf(configured, base, currency);
     }

@@ -15,7 +15,7 @@ final class GoalResolver {
     private GoalResolver() {
     }
 
-    static Goal resolve(Campaign campaign, PostbackParameters params) throws Rejection {
+    static Goal resolve(Campaign campaign, PostbackParameters params) throws RejectedByRule {
         Optional<String> goalId = params.goalId();
         Optional<String> goalValue = params.goalValue();
         Goal goal;
@@ -28,18 +28,18 @@ final class GoalResolver {
             goal = find(campaign, g -> g.getGoalId().equals(campaign.getDefaultGoalId()),
                     "default goal '" + campaign.getDefaultGoalId() + "'");
         } else {
-            throw new Rejection(RejectionReason.UNKNOWN_GOAL,
+            throw new RejectedByRule(RejectionReason.UNKNOWN_GOAL,
                     "no goal_id or goal_value given and campaign " + campaign.getCampaignId() + " has no default goal");
         }
         if (goal.getStatus() == ActivityStatus.PAUSED) {
-            throw new Rejection(RejectionReason.GOAL_PAUSED, "goal " + goal.getGoalId() + " is paused");
+            throw new RejectedByRule(RejectionReason.GOAL_PAUSED, "goal " + goal.getGoalId() + " is paused");
         }
         return goal;
     }
 
-    private static Goal find(Campaign campaign, Predicate<Goal> match, String wanted) throws Rejection {
+    private static Goal find(Campaign campaign, Predicate<Goal> match, String wanted) throws RejectedByRule {
         return campaign.getGoals().stream().filter(match).findFirst()
-                .orElseThrow(() -> new Rejection(RejectionReason.UNKNOWN_GOAL,
+                .orElseThrow(() -> new RejectedByRule(RejectionReason.UNKNOWN_GOAL,
                         wanted + " is not a goal of campaign " + campaign.getCampaignId()));
     }
 }

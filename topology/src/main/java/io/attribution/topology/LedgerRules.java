@@ -110,7 +110,7 @@ final class LedgerRules {
     private static Decision rejected(ConversionCandidate candidate, RejectionReason reason, String detail) {
         AttributedConversion conversion = candidate.getConversion();
         String goalId = conversion.getGoalId().isEmpty() ? null : conversion.getGoalId();
-        return new Decision(Rejections.of(candidate.getPostback(), reason, detail, conversion.getCampaignId(),
+        return new Decision(Outcome.Rejected.of(candidate.getPostback(), reason, detail, conversion.getCampaignId(),
                 goalId, conversion.getAffiliateId(), conversion.getConvertedAt()), Optional.empty());
     }
 }

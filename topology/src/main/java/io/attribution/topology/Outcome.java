@@ -2,7 +2,11 @@ package io.attribution.topology;
 
 import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.ConversionCandidate;
+import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectedPostback;
+import io.attribution.avro.RejectionReason;
+
+import java.time.Instant;
 
 /**
  * What the topology knows of a postback at one step. The rules turn a postback into a Candidate
@@ -22,6 +26,27 @@ sealed interface Outcome {
     }
 
     record Rejected(RejectedPostback rejection) implements Outcome {
+
+        /**
+         * The one RejectedPostback of a postback, carrying the whole raw postback.
+         *
+         * @param campaignId, goalId, affiliateId what is known of the postback's conversion, else null
+         */
+        static Rejected of(RawPostback postback, RejectionReason reason, String detail, String campaignId,
+                           String goalId, String affiliateId, Instant at) {
+            return new Rejected(RejectedPostback.newBuilder()
+                    .setRequestId(postback.getRequestId())
+                    .setReason(reason)
+                    .setDetail(detail)
+                    .setClickId(postback.getClickId())
+                    .setCampaignId(campaignId)
+                    .setGoalId(goalId)
+                    .setAffiliateId(affiliateId)
+                    .setRejectedAt(at)
+                    .setPostback(postback)
+                    .build());
+        }
+
         @Override
         public String clickId() {
             return rejection.getClickId();

@@ -73,7 +73,7 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
         Duration grace = settings.unknownClickGrace();
         for (RawPostback postback : pending.expire(graceClock(now), grace)) {
             Instant graceEnd = postback.getReceivedAt().plus(grace);
-            forward(Rejections.of(postback, RejectionReason.UNKNOWN_CLICK,
+            forward(Outcome.Rejected.of(postback, RejectionReason.UNKNOWN_CLICK,
                     "no click with click_id " + postback.getClickId() + " arrived within " + grace,
                     null, null, null, graceEnd), graceEnd);
         }

@@ -17,15 +17,15 @@ final class SecurityRules {
     private SecurityRules() {
     }
 
-    static void require(RawPostback postback, PostbackParameters params, Campaign campaign) throws Rejection {
+    static void require(RawPostback postback, PostbackParameters params, Campaign campaign) throws RejectedByRule {
         boolean verifiedAtEdge = campaign.getCampaignId().equals(postback.getAuthenticatedCampaignId());
         if (campaign.getSigningSecret() != null && !verifiedAtEdge) {
-            throw new Rejection(RejectionReason.INVALID_TOKEN,
+            throw new RejectedByRule(RejectionReason.INVALID_TOKEN,
                     "campaign " + campaign.getCampaignId() + " only takes signed postbacks naming it");
         }
         if (campaign.getSecurityToken() != null && !verifiedAtEdge
                 && !SecurityToken.matchesDigest(params.securityToken().orElse(null), campaign.getSecurityToken())) {
-            throw new Rejection(RejectionReason.INVALID_TOKEN,
+            throw new RejectedByRule(RejectionReason.INVALID_TOKEN,
                     "security_token missing or wrong for campaign " + campaign.getCampaignId());
         }
         String clientIp = postback.getClientIp() != null ? postback.getClientIp() : postback.getRemoteAddr();
@@ -34,11 +34,11 @@ final class SecurityRules {
             allowList = IpAllowList.of(campaign.getAllowedIps());
         } catch (IllegalArgumentException e) {
             // Fail closed: a broken allow-list must not let every address in.
-            throw new Rejection(RejectionReason.IP_NOT_ALLOWED,
+            throw new RejectedByRule(RejectionReason.IP_NOT_ALLOWED,
                     "campaign " + campaign.getCampaignId() + " has an invalid allow-list: " + e.getMessage());
         }
         if (!allowList.allows(clientIp)) {
-            throw new Rejection(RejectionReason.IP_NOT_ALLOWED,
+            throw new RejectedByRule(RejectionReason.IP_NOT_ALLOWED,
                     clientIp + " is not an allowed address of campaign " + campaign.getCampaignId());
         }
     }

@@ -9,11 +9,11 @@ import org.eclipse.jetty.server.Response;
  * Jetty logs every request once it is answered, also the 400/414/431 its HTTP parser gives before
  * any handler runs, and the 413/429/503 of the size, rate and concurrency limits.
  */
-final class RequestOutcomeLog implements RequestLog {
+final class AnswerCounter implements RequestLog {
 
     private final IngestMetrics metrics;
 
-    RequestOutcomeLog(IngestMetrics metrics) {
+    AnswerCounter(IngestMetrics metrics) {
         this.metrics = metrics;
     }
 
