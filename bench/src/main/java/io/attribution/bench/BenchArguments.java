@@ -2,6 +2,7 @@ package io.attribution.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** A benchmark's {@code name=value} arguments over {@code -Dbench.name=value} over its defaults. */
 final class BenchArguments {
@@ -32,5 +33,23 @@ final class BenchArguments {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, was " + values.get(name));
         }
+    }
+
+    /** A whole number that has no default (an empty one): empty unless given. */
+    OptionalLong optionalNumber(String name) {
+        String value = values.get(name);
+        if (value.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value.replace("_", "")));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was " + value);
+        }
+    }
+
+    /** The value as given, or its default. */
+    String text(String name) {
+        return values.get(name);
     }
 }

@@ -18,7 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ public final class QueryLatencyBenchmark {
             QueryLatencyReport report = run(options, broker.bootstrapServers(), serdes, stateRoot);
             String text = report.text();
             System.out.print(text);
-            Path file = resultFile();
+            Path file = ResultFiles.inTarget(RESULT_FILE);
             Files.writeString(file, text, StandardCharsets.UTF_8);
             System.out.println("written to " + file);
             exitCode = report.errors() > 0 ? 1 : 0;
@@ -360,14 +359,6 @@ public final class QueryLatencyBenchmark {
         } catch (IOException | RuntimeException e) {
             return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
-    }
-
-    /** bench/target, whether this runs from bench/target/bench.jar or bench/target/classes. */
-    private static Path resultFile() throws IOException, URISyntaxException {
-        Path code = Path.of(QueryLatencyBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path target = code.getParent();
-        Files.createDirectories(target);
-        return target.resolve(RESULT_FILE);
     }
 
     private static double seconds(long nanos) {

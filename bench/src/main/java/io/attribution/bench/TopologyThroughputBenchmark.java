@@ -11,8 +11,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.utils.AppInfoParser;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +49,7 @@ public final class TopologyThroughputBenchmark {
             RegistrySerdes serdes = new RegistrySerdes(registry.registryUrl());
             String report = run(options, broker.bootstrapServers(), serdes, stateRoot);
             System.out.print(report);
-            Path file = resultFile();
+            Path file = ResultFiles.inTarget(RESULT_FILE);
             Files.writeString(file, report, StandardCharsets.UTF_8);
             System.out.println("written to " + file);
         } finally {
@@ -100,15 +98,6 @@ public final class TopologyThroughputBenchmark {
                 runtime.availableProcessors(), runtime.maxMemory() >> 20, System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
                 AppInfoParser.getVersion());
-    }
-
-    /** bench/target, whether this runs from bench/target/bench.jar or bench/target/classes. */
-    private static Path resultFile() throws IOException, URISyntaxException {
-        Path code = Path.of(TopologyThroughputBenchmark.class.getProtectionDomain().getCodeSource().getLocation()
-                .toURI());
-        Path target = code.getParent();
-        Files.createDirectories(target);
-        return target.resolve(RESULT_FILE);
     }
 
     private static void progress(String format, Object... args) {

@@ -61,7 +61,7 @@ class AffiliatePostbacksIT {
             broker = EmbeddedKafkaBroker.start();
             affiliates = new AffiliateServer();
             TestConversions.createTopic(broker.bootstrapServers(), TOPIC, 1);
-            worker = ConnectWorker.start(broker.bootstrapServers(), Map.of());
+            worker = ConnectWorker.start(broker.bootstrapServers(), ConnectWorker.pluginPath(), Map.of());
         } finally {
             registry = registryStarted.join();
         }
@@ -82,7 +82,7 @@ class AffiliatePostbacksIT {
 
     /** The example connector config, pointed at this test's registry and affiliates, retrying quickly. */
     private static Map<String, String> connectorConfig() throws Exception {
-        Map<String, String> config = new HashMap<>(PostbackConfigTest.exampleConfig());
+        Map<String, String> config = new HashMap<>(ExampleConnectorConfig.read());
         config.remove("name");
         config.keySet().removeIf(key -> key.startsWith("affiliates."));
         config.put("tasks.max", "1");

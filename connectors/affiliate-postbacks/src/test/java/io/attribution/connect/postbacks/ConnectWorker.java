@@ -22,15 +22,15 @@ import java.util.Map;
 /**
  * A real Kafka Connect worker (standalone mode, as {@code connect-standalone.sh} starts one) in this JVM, with its
  * REST API on 127.0.0.1 and an ephemeral port, loading plugins from {@code plugin.path} in isolation like in
- * production.
+ * production. Public for bench's PostbackThroughputBenchmark, which gets it from this module's test-jar.
  */
-final class ConnectWorker implements AutoCloseable {
+public final class ConnectWorker implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** What a REST call answered. */
-    record Answer(int status, JsonNode body) {
+    public record Answer(int status, JsonNode body) {
     }
 
     private final Connect<StandaloneHerder> connect;
@@ -53,7 +53,7 @@ final class ConnectWorker implements AutoCloseable {
         return Path.of(path);
     }
 
-    static ConnectWorker start(String bootstrapServers, Map<String, String> overrides) {
+    public static ConnectWorker start(String bootstrapServers, Path pluginPath, Map<String, String> overrides) {
         // Connect exits the JVM when it cannot start; here that is a test failure.
         Exit.setExitProcedure((code, message) -> {
             throw new IllegalStateException("Kafka Connect wanted to exit with " + code + ": " + message);
@@ -66,7 +66,7 @@ final class ConnectWorker implements AutoCloseable {
         }
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
-        props.put("plugin.path", pluginPath().toString());
+        props.put("plugin.path", pluginPath.toString());
         // Finds plugins through their ServiceLoader manifests: fast, and proves the plugin ships them.
         props.put("plugin.discovery", "service_load");
         props.put("listeners", "http://127.0.0.1:0");
@@ -90,21 +90,21 @@ final class ConnectWorker implements AutoCloseable {
         return restUrl;
     }
 
-    Answer post(String path, Object body) {
+    public Answer post(String path, Object body) {
         return call(HttpRequest.newBuilder(restUrl.resolve(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json(body))));
     }
 
-    Answer put(String path, Object body) {
+    public Answer put(String path, Object body) {
         return call(HttpRequest.newBuilder(restUrl.resolve(path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json(body))));
     }
 
-    Answer get(String path) {
+    public Answer get(String path) {
         return call(HttpRequest.newBuilder(restUrl.resolve(path)).GET());
     }
 
-    Answer delete(String path) {
+    public Answer delete(String path) {
         return call(HttpRequest.newBuilder(restUrl.resolve(path)).DELETE());
     }
 

@@ -1,8 +1,5 @@
 package io.attribution.connect.postbacks;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
 import io.attribution.schemas.RegistrySerdes;
@@ -11,8 +8,6 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -103,8 +98,8 @@ class PostbackConfigTest {
     }
 
     @Test
-    void theExampleConnectorConfigIsValid() throws IOException {
-        Map<String, String> example = exampleConfig();
+    void theExampleConnectorConfigIsValid() {
+        Map<String, String> example = ExampleConnectorConfig.read();
 
         assertThat(errors(new AffiliatePostbackSinkConnector().validate(example))).isEmpty();
         assertThat(new PostbackConfig(example).affiliates()).containsOnlyKeys("demo-affiliate-1", "demo-affiliate-2");
@@ -118,8 +113,8 @@ class PostbackConfigTest {
      * builds Connect Structs from them).
      */
     @Test
-    void theExampleConverterSettingsAreRegistrySerdesSettings() throws IOException {
-        Map<String, String> example = exampleConfig();
+    void theExampleConverterSettingsAreRegistrySerdesSettings() {
+        Map<String, String> example = ExampleConnectorConfig.read();
         String prefix = "value.converter.";
         Map<String, String> converter = example.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
                 .collect(Collectors.toMap(e -> e.getKey().substring(prefix.length()), Map.Entry::getValue));
@@ -130,14 +125,6 @@ class PostbackConfigTest {
 
         assertThat(converter).isEqualTo(expected);
         assertThat(converter).containsKeys(SerdeConfig.ID_HANDLER, SerdeConfig.USE_ID, SerdeConfig.ENABLE_HEADERS);
-    }
-
-    static Map<String, String> exampleConfig() throws IOException {
-        JsonNode json = new ObjectMapper().readTree(Path.of("src/main/connect/affiliate-postbacks.json").toFile());
-        assertThat(json.fieldNames()).toIterable().containsExactlyInAnyOrder("name", "config");
-        Map<String, String> config = new ObjectMapper().convertValue(json.get("config"), new TypeReference<>() { });
-        config.put("name", json.get("name").asText());
-        return config;
     }
 
     @Test

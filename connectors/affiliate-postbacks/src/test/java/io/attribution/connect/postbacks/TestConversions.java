@@ -18,12 +18,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
-/** Writes AttributedConversions to Kafka as the topology does: RegistrySerdes, keyed by click_id. */
-final class TestConversions implements AutoCloseable {
+/**
+ * Writes AttributedConversions to Kafka as the topology does: RegistrySerdes, keyed by click_id. Public for bench's
+ * PostbackThroughputBenchmark, which gets it from this module's test-jar.
+ */
+public final class TestConversions implements AutoCloseable {
 
     private final KafkaProducer<String, AttributedConversion> producer;
 
-    TestConversions(String bootstrapServers, RegistrySerdes serdes) {
+    public TestConversions(String bootstrapServers, RegistrySerdes serdes) {
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -31,7 +34,7 @@ final class TestConversions implements AutoCloseable {
                 new StringSerializer(), serdes.valueSerde(AttributedConversion.class).serializer());
     }
 
-    static void createTopic(String bootstrapServers, String topic, int partitions) {
+    public static void createTopic(String bootstrapServers, String topic, int partitions) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         } catch (InterruptedException e) {
@@ -42,7 +45,7 @@ final class TestConversions implements AutoCloseable {
         }
     }
 
-    static AttributedConversion.Builder conversion(String affiliateId) {
+    public static AttributedConversion.Builder conversion(String affiliateId) {
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
         return AttributedConversion.newBuilder()
@@ -71,11 +74,11 @@ final class TestConversions implements AutoCloseable {
         return new BigDecimal(amount).setScale(6, RoundingMode.UNNECESSARY);
     }
 
-    void write(String topic, AttributedConversion conversion) {
+    public void write(String topic, AttributedConversion conversion) {
         producer.send(new ProducerRecord<>(topic, conversion.getClickId(), conversion));
     }
 
-    void flush() {
+    public void flush() {
         producer.flush();
     }
 
