@@ -1,10 +1,13 @@
 package io.attribution.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attribution.campaigns.CampaignCatalog;
+import io.attribution.campaigns.CampaignCatalogMetrics;
 import io.attribution.http.JettyServers;
 import io.attribution.http.JsonAnswers;
 import io.attribution.http.JsonErrorPages;
 import io.attribution.schemas.RecordSerdes;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -25,6 +28,7 @@ public final class AdminServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final CampaignAdmin admin;
+    private PrometheusRegistry metricsRegistry;
 
     private AdminServer(String host, int port, String adminToken, CampaignAdmin admin) {
         if (adminToken == null || adminToken.length() < 16) {
@@ -52,18 +56,37 @@ public final class AdminServer implements AutoCloseable {
 
     public static AdminServer start(String host, int port, String adminToken, String bootstrapServers,
                                     RecordSerdes serdes) throws Exception {
-        CampaignAdmin admin = new CampaignAdmin(bootstrapServers, serdes);
+        return start(host, port, adminToken, bootstrapServers, serdes, new PrometheusRegistry(),
+                CampaignCatalog.DEFAULT_MAX_STALENESS);
+    }
+
+    /**
+     * @param registry          where the catalog's {@code campaign_catalog_*} metrics are reported
+     * @param catalogMaxStale   how long the campaign catalog may be stuck before every call is refused (503)
+     */
+    public static AdminServer start(String host, int port, String adminToken, String bootstrapServers,
+                                    RecordSerdes serdes, PrometheusRegistry registry, Duration catalogMaxStale)
+            throws Exception {
+        CampaignAdmin admin = new CampaignAdmin(bootstrapServers, serdes, catalogMaxStale);
+        CampaignCatalogMetrics.register(registry, admin.catalog());
         AdminServer server;
         try {
             server = new AdminServer(host, port, adminToken, admin);
             admin.awaitCatalog(Duration.ofSeconds(30));
             server.server.start();
         } catch (Exception | Error e) {
+            CampaignCatalogMetrics.unregister(registry, admin.catalog());
             admin.close();
             throw e;
         }
+        server.metricsRegistry = registry;
         LOG.info("Campaign admin API listening on {}", server.uri());
         return server;
+    }
+
+    /** The admin's copy of the campaigns topic, for the management port's readiness. */
+    public CampaignCatalog campaigns() {
+        return admin.catalog();
     }
 
     public URI uri() {
@@ -75,6 +98,7 @@ public final class AdminServer implements AutoCloseable {
         try {
             JettyServers.stop(server, "Admin server", LOG);
         } finally {
+            CampaignCatalogMetrics.unregister(metricsRegistry, admin.catalog());
             admin.close();
         }
     }

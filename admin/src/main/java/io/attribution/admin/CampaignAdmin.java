@@ -4,6 +4,7 @@ import io.attribution.avro.ActivityStatus;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.Goal;
 import io.attribution.campaigns.CampaignCatalog;
+import io.attribution.campaigns.CampaignRules;
 import io.attribution.schemas.ProducerSettings;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
@@ -25,6 +26,10 @@ import java.util.concurrent.ExecutionException;
  * Creates, changes and lists campaigns. Writes go to the compacted campaigns topic (acks=all) and
  * return once the local catalog shows them, so a list right after a write includes it. The topic
  * is the only source of truth: every ingest and topology instance follows it.
+ *
+ * <p>Fails closed: while the local catalog is not current (loading, stuck, stopped) every call is
+ * refused with {@link CatalogUnavailableException} rather than answered from a copy that may be
+ * wrong, and a change is never built on such a copy.
  */
 public final class CampaignAdmin implements AutoCloseable {
 
@@ -34,9 +39,28 @@ public final class CampaignAdmin implements AutoCloseable {
     private final CampaignCatalog catalog;
 
     public CampaignAdmin(String bootstrapServers, RecordSerdes serdes) {
+        this(bootstrapServers, serdes, CampaignCatalog.DEFAULT_MAX_STALENESS);
+    }
+
+    /** @param maxStaleness how long the catalog may be stuck before every call is refused */
+    public CampaignAdmin(String bootstrapServers, RecordSerdes serdes, Duration maxStaleness) {
         this.producer = new KafkaProducer<>(ProducerSettings.safe(bootstrapServers, "campaign-admin"),
                 new StringSerializer(), serdes.valueSerializer(Topics.CAMPAIGNS));
-        this.catalog = CampaignCatalog.start(bootstrapServers, serdes);
+        this.catalog = CampaignCatalog.start(bootstrapServers, serdes, "admin-campaign-catalog", maxStaleness);
+    }
+
+    /** The local copy of the campaigns topic, for health and metrics. */
+    public CampaignCatalog catalog() {
+        return catalog;
+    }
+
+    /** @throws CatalogUnavailableException unless the local copy is current */
+    public void requireCurrentCatalog() {
+        CampaignCatalog.Health health = catalog.health();
+        if (!health.isCurrent()) {
+            throw new CatalogUnavailableException("CATALOG_NOT_CURRENT",
+                    "the campaign catalog is " + health.state() + ": " + health.problem() + "; try again");
+        }
     }
 
     public List<Campaign> list() {
@@ -49,12 +73,24 @@ public final class CampaignAdmin implements AutoCloseable {
         return catalog.get(campaignId);
     }
 
-    /** Creates or replaces the campaign; returns it as stored. */
+    /**
+     * Creates or replaces the campaign; returns it as stored, once the local catalog shows it.
+     *
+     * @throws InvalidCampaignException    the campaign breaks a rule: nothing is written
+     * @throws CatalogUnavailableException written, but not seen in the local catalog in time
+     */
     public Campaign put(Campaign campaign) throws ExecutionException, InterruptedException {
+        CampaignRules.violation(campaign).ifPresent(broken -> {
+            throw new InvalidCampaignException(broken.field(), broken.message());
+        });
+        requireCurrentCatalog();
         RecordMetadata written = producer.send(
                 new ProducerRecord<>(Topics.CAMPAIGNS.name(), campaign.getCampaignId(), campaign)).get();
-        // Acknowledged either way; waiting only makes a list right after the write include it.
-        catalog.awaitRead(new TopicPartition(written.topic(), written.partition()), written.offset(), VISIBLE_TIMEOUT);
+        if (!catalog.awaitRead(new TopicPartition(written.topic(), written.partition()), written.offset(),
+                VISIBLE_TIMEOUT)) {
+            throw new CatalogUnavailableException("NOT_VISIBLE", "the campaign was written but the catalog has not"
+                    + " read it within " + VISIBLE_TIMEOUT.toSeconds() + " s; GET it again, or repeat the PUT");
+        }
         return campaign;
     }
 
@@ -80,6 +116,7 @@ public final class CampaignAdmin implements AutoCloseable {
     }
 
     private Campaign existing(String campaignId) {
+        requireCurrentCatalog();
         return get(campaignId).orElseThrow(() -> new NoSuchElementException("no campaign " + campaignId));
     }
 

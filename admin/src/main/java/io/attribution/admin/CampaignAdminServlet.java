@@ -55,7 +55,11 @@ final class CampaignAdminServlet extends HttpServlet {
         String[] path = request.getPathInfo() == null ? new String[0]
                 : request.getPathInfo().replaceFirst("^/", "").split("/", -1);
         try {
+            admin.requireCurrentCatalog();
             route(request, response, request.getMethod(), path);
+        } catch (CatalogUnavailableException e) {
+            LOG.warn("Campaign admin call {} {} refused: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+            JsonAnswers.unavailable(response, 5, JsonAnswers.error("error", e.error(), null, e.getMessage()));
         } catch (InvalidCampaignException e) {
             error(response, 400, "INVALID_CAMPAIGN", e.field(), e.getMessage());
         } catch (JsonProcessingException e) {

@@ -9,29 +9,25 @@ import io.attribution.avro.Campaign;
 import io.attribution.avro.Goal;
 import io.attribution.avro.MultiConversionMode;
 import io.attribution.avro.PayoutType;
-import io.attribution.campaigns.IpAllowList;
+import io.attribution.campaigns.CampaignRules;
 
 import java.math.BigDecimal;
-import java.time.DateTimeException;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Currency;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Campaigns as JSON (the admin API, campaign files): the Avro field names, plain values, money as
- * decimal strings or numbers. Reading validates everything an attribution rule relies on, and
- * names the field at fault; writing never shows a secret.
+ * decimal strings or numbers. Reading checks the JSON's shape here and the campaign's values with
+ * {@link CampaignRules} (the rules every reader of the topic applies too), and names the field at
+ * fault; writing never shows a secret.
  */
 public final class CampaignJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
     private static final String HIDDEN = "***";
     private static final Set<String> CAMPAIGN_FIELDS = Set.of("campaign_id", "advertiser_id", "name", "status",
             "attribution_window_days", "currency", "time_zone", "security_token", "signing_secret", "allowed_ips",
@@ -52,45 +48,31 @@ public final class CampaignJson {
         if (!goalsNode.isMissingNode() && !goalsNode.isArray()) {
             throw new InvalidCampaignException("goals", "must be an array");
         }
-        Set<String> goalIds = new HashSet<>();
         for (int i = 0; i < goalsNode.size(); i++) {
-            Goal goal = readGoal(goalsNode.get(i), "goals[" + i + "].");
-            if (!goalIds.add(goal.getGoalId())) {
-                throw new InvalidCampaignException("goals[" + i + "].goal_id", "duplicate goal id " + goal.getGoalId());
-            }
-            goals.add(goal);
+            goals.add(readGoal(goalsNode.get(i), "goals[" + i + "]."));
         }
-        String defaultGoal = optionalText(json, "default_goal_id", "");
-        if (defaultGoal != null && !goalIds.contains(defaultGoal)) {
-            throw new InvalidCampaignException("default_goal_id", "'" + defaultGoal + "' is not one of the goals");
-        }
-        List<String> allowedIps = strings(json, "allowed_ips");
-        try {
-            IpAllowList.of(allowedIps);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidCampaignException("allowed_ips", e.getMessage());
-        }
-        int window = json.path("attribution_window_days").asInt(30);
-        if (!json.path("attribution_window_days").isMissingNode()
-                && (!json.get("attribution_window_days").canConvertToInt() || window < 1 || window > 365)) {
+        JsonNode window = json.path("attribution_window_days");
+        if (!window.isMissingNode() && !window.canConvertToInt()) {
             throw new InvalidCampaignException("attribution_window_days", "must be a whole number of days, 1 to 365");
         }
-        return Campaign.newBuilder()
-                .setCampaignId(id(json, "campaign_id", ""))
-                .setAdvertiserId(id(json, "advertiser_id", ""))
+        Campaign campaign = Campaign.newBuilder()
+                .setCampaignId(required(json, "campaign_id", ""))
+                .setAdvertiserId(required(json, "advertiser_id", ""))
                 .setName(json.path("name").asText(""))
                 .setStatus(enumValue(json, "status", "", ActivityStatus.class, ActivityStatus.ACTIVE))
-                .setAttributionWindowDays(window)
+                .setAttributionWindowDays(window.asInt(30))
                 .setCurrency(currency(json, "currency", "", "USD"))
-                .setTimeZone(zone(json))
+                .setTimeZone(Optional.ofNullable(optionalText(json, "time_zone", "")).orElse("UTC"))
                 .setSecurityToken(optionalText(json, "security_token", ""))
                 .setSigningSecret(optionalText(json, "signing_secret", ""))
-                .setAllowedIps(allowedIps)
-                .setDefaultGoalId(defaultGoal)
+                .setAllowedIps(strings(json, "allowed_ips"))
+                .setDefaultGoalId(optionalText(json, "default_goal_id", ""))
                 .setMultiConversion(enumValue(json, "multi_conversion", "", MultiConversionMode.class,
                         MultiConversionMode.ALLOW_UNIQUE_TXN))
                 .setGoals(goals)
                 .build();
+        CampaignRules.violation(campaign).ifPresent(CampaignJson::refuse);
+        return campaign;
     }
 
     public static Goal readGoal(JsonNode json, String path) {
@@ -101,20 +83,26 @@ public final class CampaignJson {
         rejectUnknown(json, GOAL_FIELDS, path);
         PayoutType payoutType = enumValue(json, "payout_type", path, PayoutType.class, PayoutType.FIXED);
         PayoutType revenueType = enumValue(json, "revenue_type", path, PayoutType.class, PayoutType.FIXED);
-        return Goal.newBuilder()
-                .setGoalId(id(json, "goal_id", path))
+        Goal goal = Goal.newBuilder()
+                .setGoalId(required(json, "goal_id", path))
                 .setValue(required(json, "value", path))
                 .setStatus(enumValue(json, "status", path, ActivityStatus.class, ActivityStatus.ACTIVE))
                 .setPayoutType(payoutType)
-                .setPayout(amount(json, "payout", path, payoutType))
+                .setPayout(amount(json, "payout", path))
                 .setRevenueType(revenueType)
-                .setRevenue(amount(json, "revenue", path, revenueType))
+                .setRevenue(amount(json, "revenue", path))
                 .setDynamicRevenue(json.path("dynamic_revenue").asBoolean(false))
                 .setCurrency(currency(json, "currency", path, null))
                 .setDailyCap(cap(json, "daily_cap", path))
                 .setMonthlyCap(cap(json, "monthly_cap", path))
                 .setMultiConversion(enumValue(json, "multi_conversion", path, MultiConversionMode.class, null))
                 .build();
+        CampaignRules.violation(goal, path).ifPresent(CampaignJson::refuse);
+        return goal;
+    }
+
+    private static void refuse(CampaignRules.Violation violation) {
+        throw new InvalidCampaignException(violation.field(), violation.message());
     }
 
     public static ObjectNode write(Campaign campaign) {
@@ -168,14 +156,6 @@ public final class CampaignJson {
         return value.asText();
     }
 
-    private static String id(JsonNode json, String field, String path) {
-        String id = required(json, field, path);
-        if (!ID.matcher(id).matches()) {
-            throw new InvalidCampaignException(path + field, "must be 1-128 letters, digits or . _ : -");
-        }
-        return id;
-    }
-
     private static String optionalText(JsonNode json, String field, String path) {
         JsonNode value = json.get(field);
         if (value == null || value.isNull()) {
@@ -214,7 +194,7 @@ public final class CampaignJson {
         }
     }
 
-    private static BigDecimal amount(JsonNode json, String field, String path, PayoutType type) {
+    private static BigDecimal amount(JsonNode json, String field, String path) {
         JsonNode value = json.get(field);
         if (value == null || value.isNull()) {
             throw new InvalidCampaignException(path + field, "is required");
@@ -225,37 +205,12 @@ public final class CampaignJson {
         } catch (NumberFormatException e) {
             throw new InvalidCampaignException(path + field, "'" + value.asText() + "' is not a decimal number");
         }
-        if (amount.signum() < 0 || amount.stripTrailingZeros().scale() > 6 || amount.precision() - amount.scale() > 12) {
-            throw new InvalidCampaignException(path + field, "must be >= 0 with at most 12 digits and 6 decimals");
-        }
-        if (type == PayoutType.PERCENT && amount.compareTo(BigDecimal.valueOf(100)) > 0) {
-            throw new InvalidCampaignException(path + field, "a percentage must be at most 100");
-        }
         return amount;
     }
 
     private static String currency(JsonNode json, String field, String path, String fallback) {
         String code = optionalText(json, field, path);
-        if (code == null) {
-            return fallback;
-        }
-        try {
-            return Currency.getInstance(code.toUpperCase(Locale.ROOT)).getCurrencyCode();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidCampaignException(path + field, "'" + code + "' is not an ISO 4217 currency");
-        }
-    }
-
-    private static String zone(JsonNode json) {
-        String zone = optionalText(json, "time_zone", "");
-        if (zone == null) {
-            return "UTC";
-        }
-        try {
-            return ZoneId.of(zone).getId();
-        } catch (DateTimeException e) {
-            throw new InvalidCampaignException("time_zone", "'" + zone + "' is not an IANA time zone");
-        }
+        return code == null ? fallback : code.toUpperCase(Locale.ROOT);
     }
 
     private static Integer cap(JsonNode json, String field, String path) {
@@ -263,7 +218,7 @@ public final class CampaignJson {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
+        if (!value.canConvertToInt() || !value.isIntegralNumber()) {
             throw new InvalidCampaignException(path + field, "must be a whole number >= 1, or null");
         }
         return value.asInt();

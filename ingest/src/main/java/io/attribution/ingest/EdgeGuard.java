@@ -26,6 +26,13 @@ final class EdgeGuard {
     }
 
     EdgeVerdict check(HttpServletRequest request, byte[] body, PostbackParameters params, String clientIp) {
+        if (params.campaignId().isPresent()) {
+            CampaignCatalog.Health health = campaigns.health();
+            if (!health.isCurrent()) {
+                return EdgeVerdict.unavailable("the campaign's protections cannot be checked now (campaign catalog "
+                        + health.state() + ")");
+            }
+        }
         Optional<Campaign> named = params.campaignId().flatMap(campaigns::get);
         if (named.isEmpty()) {
             return EdgeVerdict.allowed(null);

@@ -7,7 +7,8 @@ import io.attribution.avro.RejectionReason;
  *
  * @param authenticatedCampaignId the campaign whose token or signature was verified, or null
  * @param refusal                 null when the postback may go on to attribution
- * @param httpStatus              the answer once the postback is stored: 200, or 401/403 for a refusal
+ * @param httpStatus              the answer once the postback is stored: 200, or 401/403 for a refusal;
+ *                                503 when it cannot be checked now and must not be stored
  */
 record EdgeVerdict(String authenticatedCampaignId, RejectionReason refusal, String detail, int httpStatus) {
 
@@ -17,6 +18,15 @@ record EdgeVerdict(String authenticatedCampaignId, RejectionReason refusal, Stri
 
     static EdgeVerdict refused(RejectionReason reason, String detail, int httpStatus) {
         return new EdgeVerdict(null, reason, detail, httpStatus);
+    }
+
+    /** The campaign's protections cannot be checked now: nothing is stored, the advertiser resends. */
+    static EdgeVerdict unavailable(String detail) {
+        return new EdgeVerdict(null, null, detail, 503);
+    }
+
+    boolean isUnavailable() {
+        return httpStatus == 503;
     }
 
     boolean isRefused() {

@@ -1,39 +1,52 @@
 package io.attribution.ingest;
 
+import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.http.JsonAnswers;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Liveness ({@code /healthz}: the process serves HTTP) and readiness ({@code /readyz}: it can
- * store postbacks now) are separate, so an orchestrator stops routing traffic during a Kafka
- * outage without restarting a process that will recover by itself.
+ * store postbacks now, with every check it promises) are separate, so an orchestrator stops routing
+ * traffic during a Kafka outage without restarting a process that will recover by itself. The
+ * readiness body names each part: {@code {"status":"down","kafka":"up","campaigns":"STALE"}}.
  */
 final class HealthServlet extends HttpServlet {
 
-    private final BooleanSupplier check;
+    private final Supplier<Map<String, String>> parts;
 
-    private HealthServlet(BooleanSupplier check) {
-        this.check = check;
+    private HealthServlet(Supplier<Map<String, String>> parts) {
+        this.parts = parts;
     }
 
     static HealthServlet liveness() {
-        return new HealthServlet(() -> true);
+        return new HealthServlet(Map::of);
     }
 
-    static HealthServlet readiness(KafkaReadiness kafka) {
-        return new HealthServlet(kafka::isReady);
+    /** Kafka answers, and the campaign catalog is current (else postbacks naming a campaign get 503). */
+    static HealthServlet readiness(KafkaReadiness kafka, CampaignCatalog campaigns) {
+        return new HealthServlet(() -> {
+            Map<String, String> parts = new LinkedHashMap<>();
+            parts.put("kafka", kafka.isReady() ? "up" : "down");
+            parts.put("campaigns", campaigns.health().state().name());
+            return parts;
+        });
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        boolean up = check.getAsBoolean();
-        JsonAnswers.write(response, up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                Map.of("status", up ? "up" : "down"));
+        Map<String, String> checked = parts.get();
+        boolean up = checked.values().stream().allMatch(state -> state.equals("up")
+                || state.equals(CampaignCatalog.State.CURRENT.name()));
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("status", up ? "up" : "down");
+        body.putAll(checked);
+        JsonAnswers.write(response, up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE, body);
     }
 }

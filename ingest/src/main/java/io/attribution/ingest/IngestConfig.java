@@ -1,5 +1,6 @@
 package io.attribution.ingest;
 
+import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.campaigns.IpAllowList;
 
 import java.time.Duration;
@@ -24,11 +25,13 @@ import java.util.List;
  * @param signatureTolerance     how far a signed request's timestamp may be from our clock
  * @param produceTimeout         longest wait for the broker's acknowledgement before answering 503
  * @param retryAfter             what a 503 tells the advertiser to wait before resending
+ * @param campaignsMaxStale      how long the campaign catalog may be stuck before postbacks naming a
+ *                               campaign are refused (503) and readiness goes down
  */
 public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequestHeaderBytes, Duration idleTimeout,
                            long minRequestDataRate, int maxConcurrentRequests, Duration maxQueueWait,
                            int maxRequestsPerSecond, List<String> trustedProxies, Duration signatureTolerance,
-                           Duration produceTimeout, Duration retryAfter) {
+                           Duration produceTimeout, Duration retryAfter, Duration campaignsMaxStale) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -41,6 +44,7 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
         positive("max concurrent requests", maxConcurrentRequests);
         positive("max requests per second", maxRequestsPerSecond);
         positive("idle timeout", idleTimeout.toMillis());
+        positive("campaigns max stale", campaignsMaxStale.toMillis());
         if (minRequestDataRate < 0) {
             throw new IllegalArgumentException("min request data rate must not be negative, was " + minRequestDataRate);
         }
@@ -79,6 +83,7 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
         private Duration signatureTolerance = Duration.ofMinutes(5);
         private Duration produceTimeout = Duration.ofSeconds(5);
         private Duration retryAfter = Duration.ofSeconds(5);
+        private Duration campaignsMaxStale = CampaignCatalog.DEFAULT_MAX_STALENESS;
 
         private Builder() {
         }
@@ -148,10 +153,15 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
             return this;
         }
 
+        public Builder campaignsMaxStale(Duration value) {
+            campaignsMaxStale = value;
+            return this;
+        }
+
         public IngestConfig build() {
             return new IngestConfig(host, port, maxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
                     maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, trustedProxies, signatureTolerance,
-                    produceTimeout, retryAfter);
+                    produceTimeout, retryAfter, campaignsMaxStale);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.attribution.ingest;
 
 import io.attribution.campaigns.CampaignCatalog;
+import io.attribution.campaigns.CampaignCatalogMetrics;
 import io.attribution.http.AllowedMethods;
 import io.attribution.http.JettyServers;
 import io.attribution.http.JsonErrorPages;
@@ -49,6 +50,7 @@ public final class IngestServer implements AutoCloseable {
     private final PostbackPublisher publisher;
     private final KafkaReadiness readiness;
     private final CampaignCatalog campaigns;
+    private final PrometheusRegistry metricsRegistry;
 
     private IngestServer(IngestConfig config, String bootstrapServers, RecordSerdes serdes, PrometheusRegistry registry) {
         IngestMetrics metrics = new IngestMetrics(registry);
@@ -69,7 +71,10 @@ public final class IngestServer implements AutoCloseable {
 
         this.publisher = new PostbackPublisher(bootstrapServers, serdes, config.produceTimeout(), metrics);
         this.readiness = new KafkaReadiness(bootstrapServers);
-        this.campaigns = CampaignCatalog.start(bootstrapServers, serdes);
+        this.campaigns = CampaignCatalog.start(bootstrapServers, serdes, "ingest-campaign-catalog",
+                config.campaignsMaxStale());
+        this.metricsRegistry = registry;
+        CampaignCatalogMetrics.register(registry, campaigns);
         PostbackRequestReader reader = new PostbackRequestReader(Clock.systemUTC(),
                 new ClientAddress(config.trustedProxies()),
                 new EdgeGuard(campaigns, new RequestSignature(config.signatureTolerance(), Clock.systemUTC())));
@@ -82,7 +87,7 @@ public final class IngestServer implements AutoCloseable {
         postbacks.setAsyncSupported(true);
         context.addServlet(postbacks, "/postback");
         context.addServlet(new ServletHolder("healthz", HealthServlet.liveness()), "/healthz");
-        context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness)), "/readyz");
+        context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness, campaigns)), "/readyz");
         context.setErrorHandler(JsonErrorPages.forContext(PostbackAnswers::jettyError));
         server.setErrorHandler(JsonErrorPages.forServer(PostbackAnswers::jettyError));
 
@@ -123,8 +128,10 @@ public final class IngestServer implements AutoCloseable {
         IngestServer ingest = new IngestServer(config, bootstrapServers, serdes, registry);
         try {
             if (!ingest.campaigns.awaitCaughtUp(CATALOG_TIMEOUT)) {
-                // Not fatal: the topology applies the same protections once it knows the click.
-                LOG.warn("Campaigns not loaded within {}; edge checks start incomplete", CATALOG_TIMEOUT);
+                // Serving anyway: postbacks naming no campaign can be stored; those naming one get
+                // 503 and /readyz says why until the catalog is current.
+                LOG.warn("Campaigns not loaded within {}: postbacks naming a campaign are refused until they are",
+                        CATALOG_TIMEOUT);
             }
             ingest.server.start();
         } catch (Exception e) {
@@ -133,6 +140,11 @@ public final class IngestServer implements AutoCloseable {
         }
         LOG.info("Ingest listening on {}", ingest.uri());
         return ingest;
+    }
+
+    /** The ingest's copy of the campaigns topic, for the management port's readiness. */
+    public CampaignCatalog campaigns() {
+        return campaigns;
     }
 
     public int port() {
@@ -151,6 +163,7 @@ public final class IngestServer implements AutoCloseable {
         } finally {
             publisher.close();
             readiness.close();
+            CampaignCatalogMetrics.unregister(metricsRegistry, campaigns);
             campaigns.close();
         }
     }

@@ -88,6 +88,11 @@ final class PostbackServlet extends HttpServlet {
             }
             throw e;
         }
+        if (incoming.verdict().isUnavailable()) {
+            PostbackAnswers.unavailable(response, retryAfterSeconds, incoming.verdict().detail()
+                    + "; the postback was not stored: send it again after " + retryAfterSeconds + " seconds");
+            return;
+        }
         answerWhenStored(request.startAsync(), incoming);
     }
 
