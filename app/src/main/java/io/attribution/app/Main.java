@@ -18,7 +18,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /** The one runnable: {@code run} (everything, embedded by default), {@code ingest}, {@code topology}, {@code tail}. */
 @Command(name = "postback-pipeline", mixinStandardHelpOptions = true, version = "0.1.0",
@@ -26,6 +27,9 @@ import java.util.concurrent.CountDownLatch;
         subcommands = {Main.Run.class, Main.Ingest.class, Main.TopologyCommand.class, Main.AdminCommand.class,
                 CampaignsCommand.class, Main.Tail.class})
 public final class Main implements Callable<Integer> {
+
+    /** The exit status when the topology stopped on an error: not a usage error (2), not a crash (1). */
+    static final int TOPOLOGY_FAILED = 70;
 
     @Option(names = "--config", description = "Properties file; environment variables override it "
             + "(KAFKA_BOOTSTRAP_SERVERS sets kafka.bootstrap.servers).", scope = CommandLine.ScopeType.INHERIT)
@@ -58,18 +62,36 @@ public final class Main implements Callable<Integer> {
         return PipelineSettings.load(Optional.ofNullable(config), System.getenv());
     }
 
-    /** Runs until Ctrl-C, then closes everything, child processes included. */
-    static int runUntilStopped(AutoCloseable stop, Runnable onStarted) throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
+    /**
+     * Runs until Ctrl-C, then closes everything, child processes included, and returns 0; or until
+     * the pipeline's topology stops for good on an error, then closes everything and returns
+     * {@link #TOPOLOGY_FAILED}, so that whatever supervises the process (compose's restart policy,
+     * an orchestrator) starts it again.
+     */
+    static int runUntilStopped(Pipeline pipeline, List<AutoCloseable> extras, Runnable onStarted)
+            throws InterruptedException {
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        AutoCloseable stop = () -> {
+            extras.forEach(Main::closeQuietly);
+            pipeline.close();
+        };
         Thread hook = new Thread(() -> {
             System.out.println("Stopping...");
             closeQuietly(stop);
-            stopped.countDown();
+            exit.complete(0);
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        pipeline.topologyFailed().thenAccept(state -> {
+            System.err.println("The attribution topology stopped on an error (" + state + "); exiting");
+            closeQuietly(stop);
+            exit.complete(TOPOLOGY_FAILED);
+        });
         onStarted.run();
-        stopped.await();
-        return 0;
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Command(name = "run", description = "Ingest and topology in one process. Without KAFKA_BOOTSTRAP_SERVERS "
@@ -122,10 +144,7 @@ public final class Main implements Callable<Integer> {
                 extras.add(tail);
             }
             long startupMillis = (System.nanoTime() - startedAt) / 1_000_000;
-            return runUntilStopped(() -> {
-                extras.forEach(Main::closeQuietly);
-                pipeline.close();
-            }, () -> Banner.print(System.out, pipeline, startupMillis));
+            return runUntilStopped(pipeline, extras, () -> Banner.print(System.out, pipeline, startupMillis));
         }
     }
 
@@ -138,7 +157,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Pipeline pipeline = Pipeline.start(parent.settings(), EnumSet.of(Pipeline.Part.INGEST), false);
-            return runUntilStopped(pipeline::close,
+            return runUntilStopped(pipeline, List.of(),
                     () -> System.out.println("Ingest listening on " + pipeline.ingestUri().orElseThrow()));
         }
     }
@@ -152,7 +171,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Pipeline pipeline = Pipeline.start(parent.settings(), EnumSet.of(Pipeline.Part.TOPOLOGY), false);
-            return runUntilStopped(pipeline::close, () -> System.out.println("Attribution topology running"));
+            return runUntilStopped(pipeline, List.of(), () -> System.out.println("Attribution topology running"));
         }
     }
 
@@ -168,7 +187,7 @@ public final class Main implements Callable<Integer> {
             PipelineSettings settings = parent.settings();
             settings.string(PipelineSettings.ADMIN_TOKEN); // fails naming ADMIN_TOKEN when it is not set
             Pipeline pipeline = Pipeline.start(settings, EnumSet.of(Pipeline.Part.ADMIN), false);
-            return runUntilStopped(pipeline::close,
+            return runUntilStopped(pipeline, List.of(),
                     () -> System.out.println("Campaign admin API listening on " + pipeline.adminUri().orElseThrow()));
         }
     }

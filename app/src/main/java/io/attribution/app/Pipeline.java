@@ -1,11 +1,13 @@
 package io.attribution.app;
 
 import io.attribution.admin.AdminServer;
+import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.embedded.Directories;
 import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
 import io.attribution.ingest.IngestConfig;
 import io.attribution.ingest.IngestServer;
+import io.attribution.management.HealthChecks;
 import io.attribution.management.KafkaStreamsMetrics;
 import io.attribution.management.ManagementServer;
 import io.attribution.query.AttributionQueryApi;
@@ -14,7 +16,9 @@ import io.attribution.query.routing.QueryRouter;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.StreamsSettings;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -50,6 +54,8 @@ public final class Pipeline implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final PrometheusRegistry metrics = new PrometheusRegistry();
+    private final HealthChecks health = new HealthChecks();
+    private CompletableFuture<KafkaStreams.State> topologyFailed = new CompletableFuture<>();
     private ManagementServer management;
     private String bootstrapServers;
     private RegistrySerdes serdes;
@@ -81,7 +87,7 @@ public final class Pipeline implements AutoCloseable {
         LOG.info("Starting {} with settings {}", parts, settings.asMap());
         // First: a taken port fails the start before anything else runs, and liveness answers while Kafka starts.
         management = ManagementServer.start(settings.string(PipelineSettings.MANAGEMENT_HOST),
-                settings.integer(PipelineSettings.MANAGEMENT_PORT), metrics);
+                settings.integer(PipelineSettings.MANAGEMENT_PORT), metrics, health);
         started.push(management);
         Map<String, String> streamsOverrides = Map.of();
         if (parts.contains(Part.TOPOLOGY)) {
@@ -125,11 +131,18 @@ public final class Pipeline implements AutoCloseable {
                     Duration.ofDays(settings.integer(PipelineSettings.TOPOLOGY_CLICK_RETENTION_DAYS)));
             AttributionService topology = AttributionService.start(serdes, StreamsSettings.of(
                     settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, streamsOverrides),
-                    rules, TOPOLOGY_READY_TIMEOUT);
+                    rules, TOPOLOGY_READY_TIMEOUT, settings.integer(PipelineSettings.TOPOLOGY_MAX_THREAD_REPLACEMENTS, 0));
             started.push(topology);
             query.attach(new QueryRouter(topology.streams(),
                     HostInfo.buildFromEndpoint(streamsOverrides.get(StreamsConfig.APPLICATION_SERVER_CONFIG))));
             metrics.register(new KafkaStreamsMetrics(topology::metrics));
+            CounterWithCallback.builder().name("topology_thread_replacements_total")
+                    .help("Stream threads replaced after an unhandled error (topology.max.thread.replacements per 10 min)")
+                    .callback(callback -> callback.call(topology.threadReplacements())).register(metrics);
+            // Registered once the query API answers from it: ready means processing and answering.
+            health.liveness("topology", topology::liveness);
+            health.readiness("topology", topology::readiness);
+            topologyFailed = topology.failed();
         }
         if (parts.contains(Part.INGEST)) {
             IngestConfig config = IngestConfig.builder()
@@ -143,9 +156,11 @@ public final class Pipeline implements AutoCloseable {
                     .maxRequestsPerSecond(settings.integer(PipelineSettings.INGEST_MAX_REQUESTS_PER_SECOND))
                     .trustedProxies(settings.list(PipelineSettings.INGEST_TRUSTED_PROXIES))
                     .produceTimeout(settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS))
+                    .campaignsMaxStale(settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS))
                     .build();
             ingest = IngestServer.start(config, bootstrapServers, serdes, metrics);
             started.push(ingest);
+            watch("campaigns.ingest", ingest.campaigns());
         }
         if (parts.contains(Part.ADMIN)) {
             startAdmin(settings);
@@ -169,8 +184,23 @@ public final class Pipeline implements AutoCloseable {
         }
         adminToken = configured.orElseGet(AdminTokens::generate);
         admin = AdminServer.start(settings.string(PipelineSettings.ADMIN_HOST),
-                settings.integer(PipelineSettings.ADMIN_PORT), adminToken, bootstrapServers, serdes);
+                settings.integer(PipelineSettings.ADMIN_PORT), adminToken, bootstrapServers, serdes, metrics,
+                settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS));
         started.push(admin);
+        watch("campaigns.admin", admin.campaigns());
+    }
+
+    /**
+     * A campaign catalog is ready while current; only a stopped follower needs a restart (a stale
+     * one waits for the registry or the broker, which a restart would not bring back).
+     */
+    private void watch(String part, CampaignCatalog catalog) {
+        health.readiness(part, () -> {
+            CampaignCatalog.Health now = catalog.health();
+            return now.isCurrent() ? HealthChecks.Status.up(now.state().name()) : HealthChecks.Status.down(now.state().name());
+        });
+        health.liveness(part, () -> catalog.health().state() == CampaignCatalog.State.STOPPED
+                ? HealthChecks.Status.down(CampaignCatalog.State.STOPPED.name()) : HealthChecks.Status.up("following"));
     }
 
     /**
@@ -220,7 +250,15 @@ public final class Pipeline implements AutoCloseable {
         return Optional.ofNullable(ingest).map(IngestServer::uri);
     }
 
-    /** Where {@code /metrics} and {@code /healthz} are served, whichever parts run. */
+    /**
+     * Completes when the topology stopped for good without being asked to (ERROR): the process
+     * should then exit, so that whatever supervises it starts it again. Never completes without a topology.
+     */
+    public CompletableFuture<KafkaStreams.State> topologyFailed() {
+        return topologyFailed;
+    }
+
+    /** Where {@code /metrics}, {@code /healthz} and {@code /readyz} are served, whichever parts run. */
     public URI managementUri() {
         return management.uri();
     }

@@ -1,5 +1,6 @@
 package io.attribution.app;
 
+import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.topology.BoundedRocksDbMemory;
 
 import java.io.IOException;
@@ -48,6 +49,8 @@ public final class PipelineSettings {
     public static final String TOPOLOGY_NUM_STREAM_THREADS = "topology.num.stream.threads";
     public static final String TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES = "topology.rocksdb.total.off.heap.bytes";
     public static final String TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES = "topology.rocksdb.total.memtable.bytes";
+    public static final String TOPOLOGY_MAX_THREAD_REPLACEMENTS = "topology.max.thread.replacements";
+    public static final String CAMPAIGNS_MAX_STALE_MS = "campaigns.max.stale.ms";
     public static final String QUERY_HOST = "query.host";
     public static final String QUERY_PORT = "query.port";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
@@ -94,6 +97,10 @@ public final class PipelineSettings {
         defaults.put(TOPOLOGY_NUM_STREAM_THREADS, "1");
         defaults.put(TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES, String.valueOf(BoundedRocksDbMemory.DEFAULT_TOTAL_OFF_HEAP_BYTES));
         defaults.put(TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES, String.valueOf(BoundedRocksDbMemory.DEFAULT_TOTAL_MEMTABLE_BYTES));
+        // A stream thread killed by an unhandled error is replaced this often within 10 minutes, then the topology stops.
+        defaults.put(TOPOLOGY_MAX_THREAD_REPLACEMENTS, String.valueOf(AttributionService.DEFAULT_MAX_THREAD_REPLACEMENTS));
+        // How long a campaign catalog (ingest, admin) may be stuck before they refuse what needs it.
+        defaults.put(CAMPAIGNS_MAX_STALE_MS, String.valueOf(CampaignCatalog.DEFAULT_MAX_STALENESS.toMillis()));
         defaults.put(QUERY_HOST, "127.0.0.1");
         defaults.put(QUERY_PORT, "8082");
         defaults.put(TOPICS_PARTITIONS, "3");

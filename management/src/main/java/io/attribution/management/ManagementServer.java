@@ -18,12 +18,16 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * {@code GET /metrics} (Prometheus text format) and {@code GET /healthz} on a port of their own:
- * scrapes and probes never compete with advertisers for the public edge's request slots and rate
- * limits, and the metrics are not exposed wherever the public port is.
+ * {@code GET /metrics} (Prometheus text format), {@code GET /healthz} (liveness) and
+ * {@code GET /readyz} (readiness) on a port of their own: scrapes and probes never compete with
+ * advertisers for the public edge's request slots and rate limits, and the metrics are not exposed
+ * wherever the public port is. Health answers 200 or 503 with every part's state:
+ * {@code {"status":"down","topology":"ERROR"}}.
  */
 public final class ManagementServer implements AutoCloseable {
 
@@ -32,7 +36,7 @@ public final class ManagementServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    private ManagementServer(String host, int port, PrometheusRegistry registry) {
+    private ManagementServer(String host, int port, PrometheusRegistry registry, HealthChecks health) {
         // A scraper and a probe or two: a handful of threads is plenty.
         QueuedThreadPool threads = new QueuedThreadPool(8, 2);
         threads.setName("management");
@@ -44,7 +48,8 @@ public final class ManagementServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder("metrics", new PrometheusMetricsServlet(registry)), "/metrics");
-        context.addServlet(new ServletHolder("healthz", new Liveness()), "/healthz");
+        context.addServlet(new ServletHolder("healthz", new Health(health::live)), "/healthz");
+        context.addServlet(new ServletHolder("readyz", new Health(health::ready)), "/readyz");
         server.setHandler(new AllowedMethods(context, "GET", "HEAD"));
     }
 
@@ -54,7 +59,18 @@ public final class ManagementServer implements AutoCloseable {
      * @param port 0 picks a free port
      */
     public static ManagementServer start(String host, int port, PrometheusRegistry registry) throws Exception {
-        ManagementServer management = new ManagementServer(host, port, registry);
+        return start(host, port, registry, new HealthChecks());
+    }
+
+    /**
+     * Starts serving {@code registry} and {@code health}; returns once the port is bound. Parts may
+     * register their checks later, as they start.
+     *
+     * @param port 0 picks a free port
+     */
+    public static ManagementServer start(String host, int port, PrometheusRegistry registry, HealthChecks health)
+            throws Exception {
+        ManagementServer management = new ManagementServer(host, port, registry, health);
         try {
             management.server.start();
         } catch (Exception e) {
@@ -75,11 +91,23 @@ public final class ManagementServer implements AutoCloseable {
         JettyServers.stop(server, "Management server", LOG);
     }
 
-    /** The process is up and answering: nothing more, so a Kafka outage never gets it restarted. */
-    private static final class Liveness extends HttpServlet {
+    /** Every check of one kind: 200 when all are up (or there are none), else 503; the body names each part's state. */
+    private static final class Health extends HttpServlet {
+
+        private final Supplier<Map<String, HealthChecks.Status>> checks;
+
+        Health(Supplier<Map<String, HealthChecks.Status>> checks) {
+            this.checks = checks;
+        }
+
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            JsonAnswers.write(response, HttpServletResponse.SC_OK, Map.of("status", "up"));
+            Map<String, HealthChecks.Status> parts = checks.get();
+            boolean up = parts.values().stream().allMatch(HealthChecks.Status::up);
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("status", up ? "up" : "down");
+            parts.forEach((part, status) -> body.put(part, status.state()));
+            JsonAnswers.write(response, up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE, body);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +42,29 @@ class ManagementServerTest {
             assertThat(management.uri().getPort()).isPositive();
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).isEqualTo("{\"status\":\"up\"}");
+        }
+    }
+
+    @Test
+    void healthNamesEveryPartAndIs503WhenOneIsDown() throws Exception {
+        HealthChecks checks = new HealthChecks();
+        AtomicReference<HealthChecks.Status> topology = new AtomicReference<>(HealthChecks.Status.up("RUNNING"));
+        checks.liveness("topology", topology::get);
+        checks.readiness("topology", topology::get);
+        checks.readiness("campaigns", () -> HealthChecks.Status.down("STALE"));
+
+        try (ManagementServer management = ManagementServer.start("127.0.0.1", 0, new PrometheusRegistry(), checks)) {
+            HttpResponse<String> live = get(management, "/healthz");
+            HttpResponse<String> ready = get(management, "/readyz");
+            topology.set(HealthChecks.Status.down("ERROR"));
+            HttpResponse<String> dead = get(management, "/healthz");
+
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(live.body()).isEqualTo("{\"status\":\"up\",\"topology\":\"RUNNING\"}");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).isEqualTo("{\"status\":\"down\",\"campaigns\":\"STALE\",\"topology\":\"RUNNING\"}");
+            assertThat(dead.statusCode()).isEqualTo(503);
+            assertThat(dead.body()).isEqualTo("{\"status\":\"down\",\"topology\":\"ERROR\"}");
         }
     }
 

@@ -1,7 +1,6 @@
 package io.attribution.topology;
 
 import io.attribution.avro.AttributedConversion;
-import io.attribution.avro.Campaign;
 import io.attribution.avro.Click;
 import io.attribution.avro.ClickConversions;
 import io.attribution.avro.ConversionCandidate;
@@ -11,6 +10,7 @@ import io.attribution.avro.PostbackFate;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectedPostback;
 import io.attribution.avro.StatsBucket;
+import io.attribution.campaigns.CampaignRecords;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.common.serialization.Serde;
@@ -30,6 +30,7 @@ import org.apache.kafka.streams.state.Stores;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * The attribution topology as a pure function of its serdes and settings. See
@@ -62,18 +63,30 @@ public final class AttributionTopology {
     /** Window stores need a window size; entries are points in time. */
     private static final Duration POINT = Duration.ofMillis(1);
 
+    /** How long the campaign store waits at a record for the registry before giving the record up. */
+    private static final Duration REGISTRY_PATIENCE = Duration.ofSeconds(60);
+
     private final RecordSerdes serdes;
     private final AttributionSettings settings;
+    private final Function<Map<String, Object>, DeadLetterSink> campaignDeadLetters;
     private final StreamsBuilder builder;
 
-    private AttributionTopology(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings) {
+    private AttributionTopology(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
+                                Function<Map<String, Object>, DeadLetterSink> campaignDeadLetters) {
         this.serdes = serdes;
         this.settings = settings;
+        this.campaignDeadLetters = campaignDeadLetters;
         this.builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
     }
 
     public static Topology build(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings) {
-        return new AttributionTopology(serdes, streamsProperties, settings).build();
+        return build(serdes, streamsProperties, settings, DeadLetterProducer::new);
+    }
+
+    /** @param campaignDeadLetters makes, from Kafka Streams' settings, where bad campaign records go */
+    static Topology build(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
+                          Function<Map<String, Object>, DeadLetterSink> campaignDeadLetters) {
+        return new AttributionTopology(serdes, streamsProperties, settings, campaignDeadLetters).build();
     }
 
     private Topology build() {
@@ -118,12 +131,15 @@ public final class AttributionTopology {
     }
 
     private void addStores() {
+        // Read as bytes: the updater decodes and checks each record itself, so a bad one cannot
+        // reach a deserializer Kafka Streams would fail the global thread on.
+        CampaignRecords campaignRecords = new CampaignRecords(serdes.valueDeserializer(Topics.CAMPAIGNS));
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CAMPAIGNS), KEYS,
                         serdes.valueSerde(Topics.CAMPAIGNS)).withLoggingDisabled(),
                 Topics.CAMPAIGNS.name(),
-                Consumed.<String, Campaign>with(KEYS, serdes.valueSerde(Topics.CAMPAIGNS)).withName("campaigns-source"),
-                CampaignStoreUpdater::new);
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("campaigns-source"),
+                () -> new CampaignStoreUpdater(campaignRecords, campaignDeadLetters, REGISTRY_PATIENCE));
         Duration retention = settings.clickRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.CLICKS, retention, POINT, false),

@@ -432,7 +432,7 @@ class AttributionPropertyTest {
         Arbitrary<MultiConversionMode> modes = Arbitraries.of(MultiConversionMode.ALLOW_UNIQUE_TXN,
                 MultiConversionMode.ALLOW, MultiConversionMode.ONE_PER_CLICK, MultiConversionMode.UNIQUE_TXN);
         Arbitrary<Boolean> rarely = Arbitraries.frequency(Tuple.of(9, false), Tuple.of(1, true));
-        // New York's midnight falls 30 minutes after T0; an unknown zone means UTC.
+        // New York's midnight falls 30 minutes after T0; a campaign with an unknown zone is never taken in.
         Arbitrary<String> zones = Arbitraries.frequency(Tuple.of(2, "UTC"), Tuple.of(3, "America/New_York"),
                 Tuple.of(1, "Mars/Olympus"));
         Arbitrary<Integer> windows = Arbitraries.of(30, 1);

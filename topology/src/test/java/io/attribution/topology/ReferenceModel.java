@@ -112,8 +112,16 @@ final class ReferenceModel {
     }
 
     ReferenceModel(Universe universe) {
-        universe.campaigns().forEach(campaign -> campaigns.put(campaign.id(), campaign));
+        // A campaign the topology cannot act on (a default goal it does not have, a time zone no
+        // cap can reset in) is never taken in: its clicks find no campaign.
+        universe.campaigns().stream().filter(ReferenceModel::inForce)
+                .forEach(campaign -> campaigns.put(campaign.id(), campaign));
         this.grace = universe.grace();
+    }
+
+    private static boolean inForce(CampaignSpec campaign) {
+        return ZONES.containsKey(campaign.timeZone())
+                && (campaign.defaultGoal() == null || campaign.goal(goal -> goal.id().equals(campaign.defaultGoal())).isPresent());
     }
 
     /** Outcomes by request_id, each a list of one (the topology's may hold more: that is a failure). */
@@ -285,7 +293,7 @@ final class ReferenceModel {
         ledger.postbacksSeen.add(sameRequest);
 
         if (goal.capped() && (status.equals("APPROVED") || status.equals("PENDING"))) {
-            ZoneId zone = ZONES.getOrDefault(campaign.timeZone(), ZoneOffset.UTC);
+            ZoneId zone = ZONES.get(campaign.timeZone());
             LocalDate day = postback.at().atZone(zone).toLocalDate();
             String dayKey = campaign.id() + "/" + goal.id() + "/" + day;
             String monthKey = campaign.id() + "/" + goal.id() + "/" + day.getYear() + "-" + day.getMonthValue();

@@ -6,11 +6,15 @@ import io.attribution.avro.Click;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectedPostback;
 import io.attribution.schemas.Topics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -27,6 +33,9 @@ final class TopologyHarness implements AutoCloseable {
     final BinaryAvroSerdes serdes = new BinaryAvroSerdes();
     final TopologyTestDriver driver;
     private final TestInputTopic<String, Campaign> campaigns;
+    private final TestInputTopic<byte[], byte[]> rawCampaigns;
+    /** What the campaign store gave up on, in order. */
+    final List<ProducerRecord<byte[], byte[]>> campaignDeadLetters = new ArrayList<>();
     private final TestInputTopic<String, Click> clicks;
     private final TestInputTopic<String, RawPostback> postbacks;
     final TestOutputTopic<String, AttributedConversion> attributed;
@@ -48,7 +57,18 @@ final class TopologyHarness implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Properties props = StreamsSettings.of("attribution-test", "unused:9092", stateDir, Map.of());
-        driver = new TopologyTestDriver(AttributionTopology.build(serdes, props, settings), props, wallClockStart);
+        driver = new TopologyTestDriver(AttributionTopology.build(serdes, props, settings, appConfigs -> new DeadLetterSink() {
+            @Override
+            public void send(ProducerRecord<byte[], byte[]> deadLetter) {
+                campaignDeadLetters.add(deadLetter);
+            }
+
+            @Override
+            public void close() {
+            }
+        }), props, wallClockStart);
+        rawCampaigns = driver.createInputTopic(Topics.CAMPAIGNS.name(), new ByteArraySerializer(),
+                new ByteArraySerializer());
         campaigns = driver.createInputTopic(Topics.CAMPAIGNS.name(), new StringSerializer(),
                 serdes.valueSerializer(Topics.CAMPAIGNS));
         clicks = driver.createInputTopic(Topics.CLICKS.name(), new StringSerializer(),
@@ -63,6 +83,11 @@ final class TopologyHarness implements AutoCloseable {
 
     void campaign(Campaign campaign) {
         campaigns.pipeInput(campaign.getCampaignId(), campaign);
+    }
+
+    /** A campaigns record as anyone may write it: any bytes, any headers. */
+    void campaignRecord(byte[] key, byte[] value, Headers headers) {
+        rawCampaigns.pipeInput(new TestRecord<>(key, value, headers, Fixtures.NOW));
     }
 
     void deleteCampaign(String campaignId) {

@@ -1,0 +1,97 @@
+package io.attribution.app;
+
+import io.attribution.management.HealthChecks;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the topology's state means for health. Liveness fails when only a restart can help: Kafka
+ * Streams in ERROR (every thread gone, or the global thread), stopped when nobody asked it to, or
+ * fewer stream threads alive than configured. Readiness holds only while it is RUNNING: it
+ * processes, and its stores answer queries (while restoring or rebalancing they may not).
+ */
+final class TopologyHealth implements KafkaStreams.StateListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyHealth.class);
+    private static final Set<String> GONE = Set.of("DEAD", "PENDING_SHUTDOWN");
+
+    private final int configuredThreads;
+    private final ThreadReplacements replacements;
+    private final CompletableFuture<KafkaStreams.State> failed = new CompletableFuture<>();
+    private volatile KafkaStreams streams;
+    private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+    private volatile boolean closing;
+
+    TopologyHealth(int configuredThreads, ThreadReplacements replacements) {
+        this.configuredThreads = configuredThreads;
+        this.replacements = replacements;
+    }
+
+    void watch(KafkaStreams streams) {
+        this.streams = streams;
+        streams.setStateListener(this);
+    }
+
+    @Override
+    public void onChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
+        state = newState;
+        LOG.info("Attribution topology {} -> {}", oldState, newState);
+        if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING && !closing) {
+            failed.complete(newState);
+        }
+    }
+
+    /** Completes when the topology stopped for good without being asked to: ERROR, or NOT_RUNNING. */
+    CompletableFuture<KafkaStreams.State> failed() {
+        return failed;
+    }
+
+    /** The stop that follows is deliberate: not a failure. */
+    void closing() {
+        closing = true;
+    }
+
+    HealthChecks.Status liveness() {
+        KafkaStreams.State now = state;
+        if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+            return HealthChecks.Status.down(now + lastError());
+        }
+        if (!closing && (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.PENDING_SHUTDOWN)) {
+            return HealthChecks.Status.down(now.name());
+        }
+        long alive = aliveThreads();
+        if (now.isRunningOrRebalancing() && alive < configuredThreads) {
+            return HealthChecks.Status.down(now + ", " + alive + " of " + configuredThreads + " stream threads alive"
+                    + lastError());
+        }
+        return HealthChecks.Status.up(now.name());
+    }
+
+    HealthChecks.Status readiness() {
+        KafkaStreams.State now = state;
+        return now == KafkaStreams.State.RUNNING ? HealthChecks.Status.up(now.name()) : HealthChecks.Status.down(now.name());
+    }
+
+    private long aliveThreads() {
+        KafkaStreams watched = streams;
+        if (watched == null) {
+            return configuredThreads;
+        }
+        try {
+            return watched.metadataForLocalThreads().stream().map(ThreadMetadata::threadState)
+                    .filter(threadState -> !GONE.contains(threadState)).count();
+        } catch (IllegalStateException notRunning) {
+            return 0;
+        }
+    }
+
+    private String lastError() {
+        String error = replacements.lastError();
+        return error == null ? "" : " (last thread error " + error + ")";
+    }
+}
