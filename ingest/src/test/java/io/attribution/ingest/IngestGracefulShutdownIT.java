@@ -1,18 +1,14 @@
 package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -50,28 +45,13 @@ class IngestGracefulShutdownIT {
     private static final int SLOW = 10;
     private static final int QUICK = 40;
     private static final int HELD_BACK = 100;
-    private static final TopicPartition PARTITION = new TopicPartition(Topics.POSTBACKS_RAW.name(), 0);
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
 
     @BeforeAll
-    static void start() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void createTopic() {
+        RawPostbackTopic.create(kit);
     }
 
     /** One request of the test and the answer it got. */
@@ -81,7 +61,7 @@ class IngestGracefulShutdownIT {
     @Test
     void everyAnswerIsTrueWhenTheServerClosesWithPostbacksInFlight() throws Exception {
         IngestServer ingest = IngestServer.start(IngestConfig.builder().port(0).maxRequestsPerSecond(100_000).build(),
-                broker.bootstrapServers(), new RegistrySerdes(registry.registryUrl()));
+                kit.bootstrapServers(), new RegistrySerdes(kit.registryUrl()));
         URI uri = ingest.uri();
         // Producer metadata and the schema id are in place: what follows measures the close, not a cold start.
         assertThat(RawHttp.exchange(uri, "GET", "/postback?click_id=warm-up", null, new byte[0]).status()).isEqualTo(200);
@@ -209,25 +189,12 @@ class IngestGracefulShutdownIT {
     /** Every record of this test on the topic (read_committed), by click id. */
     private static Map<String, List<RawPostback>> storedByClickId() {
         Map<String, List<RawPostback>> byClickId = new HashMap<>();
-        try (KafkaConsumer<String, RawPostback> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "shutdown-it-" + UUID.randomUUID(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new RegistrySerdes(registry.registryUrl()).valueDeserializer(Topics.POSTBACKS_RAW))) {
-            consumer.assign(List.of(PARTITION));
-            consumer.seekToBeginning(List.of(PARTITION));
-            long end = consumer.endOffsets(List.of(PARTITION), Duration.ofSeconds(10)).get(PARTITION);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (consumer.position(PARTITION) < end && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, RawPostback> record : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(record.key()).isEqualTo(record.value().getClickId());
-                    if (record.key().startsWith("shutdown-")) {
-                        byClickId.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
-                    }
-                }
+        for (ConsumerRecord<String, RawPostback> record : kit.readAll(Topics.POSTBACKS_RAW.name(),
+                new StringDeserializer(), new RegistrySerdes(kit.registryUrl()).valueDeserializer(Topics.POSTBACKS_RAW))) {
+            assertThat(record.key()).isEqualTo(record.value().getClickId());
+            if (record.key().startsWith("shutdown-")) {
+                byClickId.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
             }
-            assertThat(consumer.position(PARTITION)).as("read to the end").isGreaterThanOrEqualTo(end);
         }
         return byClickId;
     }

@@ -1,47 +1,31 @@
 package io.attribution.ingest;
 
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each defence of the edge against a hostile or broken client, on the real server. */
 class IngestLimitsIT {
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
 
     @BeforeAll
-    static void startKafka() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void createTopic() {
+        RawPostbackTopic.create(kit);
     }
 
     private static IngestServer start(IngestConfig.Builder config) throws Exception {
-        return IngestServer.start(config.port(0).build(), broker.bootstrapServers(), new RegistrySerdes(registry.registryUrl()));
+        return IngestServer.start(config.port(0).build(), kit.bootstrapServers(), new RegistrySerdes(kit.registryUrl()));
     }
 
     @Test
