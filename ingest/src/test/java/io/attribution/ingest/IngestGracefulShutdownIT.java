@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Closing the ingest server while postbacks are in flight: whatever answer a client got must be
@@ -45,6 +46,7 @@ class IngestGracefulShutdownIT {
     private static final int SLOW = 10;
     private static final int QUICK = 40;
     private static final int HELD_BACK = 100;
+    private static final Duration STATE_WAIT = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final KafkaKit kit = KafkaKit.shared();
@@ -60,8 +62,9 @@ class IngestGracefulShutdownIT {
 
     @Test
     void everyAnswerIsTrueWhenTheServerClosesWithPostbacksInFlight() throws Exception {
+        EdgeMetrics metrics = new EdgeMetrics();
         IngestServer ingest = IngestServer.start(IngestConfig.builder().port(0).maxRequestsPerSecond(100_000).build(),
-                kit.bootstrapServers(), new RegistrySerdes(kit.registryUrl()));
+                kit.bootstrapServers(), new RegistrySerdes(kit.registryUrl()), metrics.registry());
         URI uri = ingest.uri();
         // Producer metadata and the schema id are in place: what follows measures the close, not a cold start.
         assertThat(RawHttp.exchange(uri, "GET", "/postback?click_id=warm-up", null, new byte[0]).status()).isEqualTo(200);
@@ -79,7 +82,8 @@ class IngestGracefulShutdownIT {
             slowSockets.add(socket);
             slowBodies.add(body);
         }
-        Thread.sleep(300);
+        await("every slow request held by the edge").atMost(STATE_WAIT).pollInterval(Duration.ofMillis(10))
+                .until(metrics::inFlight, inFlight -> inFlight == SLOW);
 
         // Quick requests fired all at once, and the close right behind them.
         ExecutorService clients = Executors.newFixedThreadPool(QUICK);
@@ -93,7 +97,10 @@ class IngestGracefulShutdownIT {
             }));
         }
         go.countDown();
-        Thread.sleep(5);
+        // The close starts once the edge has taken a quick request: holds one, or has answered one besides the
+        // warm-up (the slow ones cannot be answered before the rest of their bodies comes).
+        await("a quick request reached the edge").atMost(STATE_WAIT).pollInterval(Duration.ofMillis(1))
+                .until(() -> metrics.inFlight() > SLOW || metrics.answered() > 1);
         long closeStart = System.nanoTime();
         CompletableFuture<Duration> closed = CompletableFuture.supplyAsync(() -> {
             ingest.close();
@@ -174,16 +181,18 @@ class IngestGracefulShutdownIT {
         }
     }
 
-    private static void awaitRefused(URI uri) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = RawHttp.connect(uri)) {
-                Thread.sleep(10);
-            } catch (ConnectException refused) {
-                return;
-            }
+    private static void awaitRefused(URI uri) {
+        await("the server refuses connections once close() began").atMost(STATE_WAIT)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> refuses(uri));
+    }
+
+    private static boolean refuses(URI uri) throws IOException {
+        try (Socket probe = RawHttp.connect(uri)) {
+            return false;
+        } catch (ConnectException refused) {
+            return true;
         }
-        throw new AssertionError("the server kept accepting connections after close() began");
     }
 
     /** Every record of this test on the topic (read_committed), by click id. */
