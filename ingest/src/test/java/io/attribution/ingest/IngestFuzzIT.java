@@ -181,6 +181,14 @@ class IngestFuzzIT {
     }
 
     @Example
+    void headOfAHealthProbeIsItsAnswerWithoutABodyAndStoresNothing() throws Exception {
+        RawHttp.Answer answer = send(new FuzzRequest("example", "HEAD", "/healthz?click_id=head-probe", null,
+                new byte[0], Expected.ANY, null, false));
+
+        assertThat(answer.status()).isEqualTo(200);
+    }
+
+    @Example
     void traceIsRefusedWithoutEchoingTheRequest() throws Exception {
         RawHttp.Answer answer = send(new FuzzRequest("example", "TRACE", "/postback?token=" + TOKEN, null,
                 new byte[0], Expected.ANY, null, false));
@@ -236,8 +244,13 @@ class IngestFuzzIT {
         assertThat(answer.status()).as("status for %s: %s", request, answer.body()).isBetween(200, 499);
         // Decided by the answer, not the target: /postback;x=y and the absolute form
         // http://127.0.0.1/postback reach the servlet too, and /healthz and /readyz answer 200 without storing,
-        // as does OPTIONS (the servlet's Allow answer, no body).
-        if (answer.status() == 200 && answer.field("request_id") == null && !request.method().equals("OPTIONS")) {
+        // as does OPTIONS (the servlet's Allow answer, no body). HEAD is the probes' answer without its body:
+        // only they answer it 200 (HEAD /postback is 405).
+        if (answer.status() == 200 && answer.field("request_id") == null && request.method().equals("HEAD")) {
+            assertThat(request.target()).as("a 200 to HEAD for %s", request).matches("/(healthz|readyz)(\\?.*)?");
+            assertThat(answer.body()).as("a 200 to HEAD for %s", request).isEmpty();
+        } else if (answer.status() == 200 && answer.field("request_id") == null
+                && !request.method().equals("OPTIONS")) {
             assertThat(answer.field("status")).as("a 200 without a request id for %s: %s", request, answer.body())
                     .isEqualTo("up");
         }
