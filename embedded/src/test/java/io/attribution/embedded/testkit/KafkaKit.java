@@ -21,12 +21,13 @@ import org.slf4j.LoggerFactory;
  * A Kafka broker and an Apicurio schema registry for an integration test class, registered as
  * {@code @RegisterExtension static final KafkaKit kit = KafkaKit.shared();}.
  *
- * <p>{@link #shared()} hands every class of the test JVM the same broker and registry, started once, the registry
- * child process while the broker starts, and stopped when the run ends. Each class creates its topics through the
- * kit; after the class, every topic on the broker but the broker's own ({@code __...}) is deleted, Kafka Streams'
- * and Connect's internal topics included, and the kit waits until they are gone: the next class starts on an empty
- * broker. Application and group ids come from {@link #uniqueId(String)}, so no committed offset or transactional
- * state of one class is found by another.
+ * <p>{@link #shared()} hands every class of the test JVM the same broker and registry, each started once and stopped
+ * when the run ends: the registry child process as soon as the first class begins, the broker, while the registry
+ * starts, when a class first asks for it (a class that needs only the registry never starts one). Each class creates
+ * its topics through the kit; after the class, every topic on the broker but the broker's own ({@code __...}) is
+ * deleted, Kafka Streams' and Connect's internal topics included, and the kit waits until they are gone: the next
+ * class starts on an empty broker. Application and group ids come from {@link #uniqueId(String)}, so no committed
+ * offset or transactional state of one class is found by another.
  *
  * <p>{@link #ownBroker()} gives a class a broker of its own, for tests that stop it or need other broker settings;
  * it still uses the shared registry.
@@ -40,6 +41,8 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
 
     /** Null for the shared broker. */
     private final Map<String, String> ownBrokerProperties;
+    private boolean started;
+    /** Null until the class first uses the shared broker. */
     private EmbeddedKafkaBroker broker;
     private BrokerTopics topics;
 
@@ -75,39 +78,36 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
         afterAll();
     }
 
-    /** Before the class's first test: the broker is ready and empty, the registry ready or starting. */
+    /**
+     * Before the class's first test: the registry starts in the background if it is not running yet; an own broker
+     * starts now, the shared one when the class first asks for it, so that a class that only needs the registry
+     * never waits for a broker.
+     */
     public void beforeAll() {
-        if (ownBrokerProperties == null) {
-            broker = SharedKafka.broker();
-            topics = new BrokerTopics(broker.bootstrapServers());
-            // Only a class whose afterAll never ran (its engine's hook failed) leaves anything here.
-            Set<String> leftOver = topics.deleteAll();
-            if (!leftOver.isEmpty()) {
-                LOG.warn("Deleted {} topics an earlier class left on the shared broker: {}", leftOver.size(), leftOver);
-            }
-        } else {
-            // Under way before the broker starts, so that the two start together.
-            SharedKafka.registry();
-            broker = EmbeddedKafkaBroker.start(ownBrokerProperties);
-            topics = new BrokerTopics(broker.bootstrapServers());
+        SharedKafka.registry();
+        if (ownBrokerProperties != null) {
+            useBroker(EmbeddedKafkaBroker.start(ownBrokerProperties));
         }
+        started = true;
     }
 
     /** After the class's last test: the shared broker is emptied of the class's topics, an own broker stopped. */
     public void afterAll() {
+        started = false;
+        if (broker == null) {
+            return;
+        }
         try {
-            if (topics != null && ownBrokerProperties == null) {
+            if (ownBrokerProperties == null) {
                 long startedAt = System.nanoTime();
                 Set<String> deleted = topics.deleteAll();
                 LOG.info("Deleted the {} topics of the class from the shared broker in {} ms: {}", deleted.size(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), deleted);
             }
         } finally {
-            if (topics != null) {
-                topics.close();
-                topics = null;
-            }
-            if (broker != null && ownBrokerProperties != null) {
+            topics.close();
+            topics = null;
+            if (ownBrokerProperties != null) {
                 broker.close();
             }
             broker = null;
@@ -116,24 +116,24 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
 
     /** The {@code host:port} list for the clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
-        return started().bootstrapServers();
+        return broker().bootstrapServers();
     }
 
     /** The registry's native API, as the Apicurio serdes' {@code apicurio.registry.url} expects it; waits for it. */
     public String registryUrl() {
-        started();
+        requireStarted();
         return SharedKafka.awaitRegistry().registryUrl();
     }
 
     /** The registry's Confluent Schema Registry compatible API; waits for it. */
     public String confluentCompatUrl() {
-        started();
+        requireStarted();
         return SharedKafka.awaitRegistry().confluentCompatUrl();
     }
 
     /** The registry's child process, e.g. to tell how much CPU it used. */
     public ProcessHandle registryProcess() {
-        started();
+        requireStarted();
         return ProcessHandle.of(SharedKafka.awaitRegistry().pid()).orElseThrow();
     }
 
@@ -166,19 +166,36 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
         if (ownBrokerProperties == null) {
             throw new IllegalStateException("The shared broker serves other classes too: use KafkaKit.ownBroker()");
         }
-        started().close();
+        broker().close();
     }
 
     private BrokerTopics topics() {
-        started();
+        broker();
         return topics;
     }
 
-    private EmbeddedKafkaBroker started() {
+    private EmbeddedKafkaBroker broker() {
+        requireStarted();
         if (broker == null) {
+            useBroker(SharedKafka.broker());
+            // Only a class whose afterAll never ran (its engine's hook failed) leaves anything here.
+            Set<String> leftOver = topics.deleteAll();
+            if (!leftOver.isEmpty()) {
+                LOG.warn("Deleted {} topics an earlier class left on the shared broker: {}", leftOver.size(), leftOver);
+            }
+        }
+        return broker;
+    }
+
+    private void useBroker(EmbeddedKafkaBroker started) {
+        broker = started;
+        topics = new BrokerTopics(started.bootstrapServers());
+    }
+
+    private void requireStarted() {
+        if (!started) {
             throw new IllegalStateException("The kit starts before the class's tests: register it as"
                     + " @RegisterExtension static final KafkaKit kit = KafkaKit.shared() (jqwik: call beforeAll())");
         }
-        return broker;
     }
 }

@@ -81,7 +81,8 @@ class KafkaKitIT {
 
         KafkaKit nextClass = KafkaKit.shared();
         nextClass.beforeAll();
-        try (Admin admin = admin()) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                nextClass.bootstrapServers()))) {
             assertThat(topicsOnTheBroker(admin)).allSatisfy(topic -> assertThat(topic).startsWith("__"));
         } finally {
             nextClass.afterAll();
