@@ -4,6 +4,7 @@ import io.attribution.management.HealthChecks;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.AttributionTopology;
+import io.attribution.topology.DeadLetterProducer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -30,11 +31,14 @@ public final class AttributionService implements AutoCloseable {
     private final KafkaStreams streams;
     private final TopologyHealth health;
     private final ThreadReplacements replacements;
+    private final DeadLetterProducer campaignDeadLetters;
 
-    private AttributionService(KafkaStreams streams, TopologyHealth health, ThreadReplacements replacements) {
+    private AttributionService(KafkaStreams streams, TopologyHealth health, ThreadReplacements replacements,
+                               DeadLetterProducer campaignDeadLetters) {
         this.streams = streams;
         this.health = health;
         this.replacements = replacements;
+        this.campaignDeadLetters = campaignDeadLetters;
     }
 
     public static AttributionService start(RecordSerdes serdes, Properties streamsProperties,
@@ -52,8 +56,9 @@ public final class AttributionService implements AutoCloseable {
                                            AttributionSettings settings, Duration readyTimeout,
                                            int maxThreadReplacements)
             throws TimeoutException, InterruptedException {
-        KafkaStreams streams = new KafkaStreams(AttributionTopology.build(serdes, streamsProperties, settings),
-                streamsProperties);
+        DeadLetterProducer campaignDeadLetters = new DeadLetterProducer(streamsProperties);
+        KafkaStreams streams = new KafkaStreams(AttributionTopology.build(serdes, streamsProperties, settings,
+                campaignDeadLetters), streamsProperties);
         // Processing, deserialization and production errors go to the dead-letter topic; what still
         // escapes gets a fresh thread a few times, then stops this instance for the operator to see.
         ThreadReplacements replacements = new ThreadReplacements(maxThreadReplacements, REPLACEMENT_WINDOW,
@@ -62,7 +67,7 @@ public final class AttributionService implements AutoCloseable {
         TopologyHealth health = new TopologyHealth(new StreamsConfig(streamsProperties)
                 .getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG), replacements);
         health.watch(streams);
-        AttributionService service = new AttributionService(streams, health, replacements);
+        AttributionService service = new AttributionService(streams, health, replacements, campaignDeadLetters);
         streams.start();
         try {
             service.awaitRunning(readyTimeout);
@@ -125,5 +130,7 @@ public final class AttributionService implements AutoCloseable {
     public void close() {
         health.closing();
         streams.close(Duration.ofSeconds(30));
+        // After the global thread, its only user: Kafka Streams never closes a global processor.
+        campaignDeadLetters.close();
     }
 }

@@ -4,6 +4,7 @@ import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.AttributionTopology;
+import io.attribution.topology.DeadLetterProducer;
 import org.apache.kafka.streams.Topology;
 
 import java.util.List;
@@ -34,7 +35,8 @@ record Contender(String name, BiFunction<RecordSerdes, Properties, Topology> top
      * only once its click was handled, so all postbacks done means all clicks done too.
      */
     static final Contender FULL = new Contender("full",
-            (serdes, properties) -> AttributionTopology.build(serdes, properties, AttributionSettings.defaults()),
+            (serdes, properties) -> AttributionTopology.build(serdes, properties, AttributionSettings.defaults(),
+                    new DeadLetterProducer(properties)),
             List.of(Topics.CONVERSIONS_ATTRIBUTED.name(), Topics.CONVERSIONS_REJECTED.name()),
             BenchOptions::postbacks);
 }

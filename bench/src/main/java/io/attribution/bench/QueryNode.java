@@ -6,6 +6,7 @@ import io.attribution.query.routing.QueryRouter;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.AttributionTopology;
+import io.attribution.topology.DeadLetterProducer;
 import io.attribution.topology.BoundedRocksDbMemory;
 import io.attribution.topology.StreamsSettings;
 import org.apache.kafka.common.TopicPartition;
@@ -73,7 +74,7 @@ final class QueryNode implements AutoCloseable {
                     BoundedRocksDbMemory.TOTAL_OFF_HEAP_BYTES_CONFIG, String.valueOf(ROCKSDB_OFF_HEAP_BYTES),
                     BoundedRocksDbMemory.TOTAL_MEMTABLE_BYTES_CONFIG, String.valueOf(ROCKSDB_MEMTABLE_BYTES)));
             KafkaStreams streams = new KafkaStreams(
-                    AttributionTopology.build(serdes, props, AttributionSettings.defaults()), props);
+                    AttributionTopology.build(serdes, props, AttributionSettings.defaults(), new DeadLetterProducer(props)), props);
             server.attach(new QueryRouter(streams, host));
             return new QueryNode(server, streams, host);
         } catch (Exception | Error e) {

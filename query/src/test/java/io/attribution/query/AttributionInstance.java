@@ -3,6 +3,7 @@ package io.attribution.query;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.AttributionTopology;
+import io.attribution.topology.DeadLetterProducer;
 import io.attribution.topology.StreamsSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -33,7 +34,7 @@ final class AttributionInstance {
                     // minimum keeps the test's window on both sides of the rebalance short.
                     StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
                     StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000"));
-            return new KafkaStreams(AttributionTopology.build(serdes, props, settings), props);
+            return new KafkaStreams(AttributionTopology.build(serdes, props, settings, new DeadLetterProducer(props)), props);
         });
     }
 }

@@ -30,7 +30,6 @@ import org.apache.kafka.streams.state.Stores;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
 
 /**
  * The attribution topology as a pure function of its serdes and settings. See
@@ -68,24 +67,24 @@ public final class AttributionTopology {
 
     private final RecordSerdes serdes;
     private final AttributionSettings settings;
-    private final Function<Map<String, Object>, DeadLetterSink> campaignDeadLetters;
+    private final DeadLetterSink campaignDeadLetters;
     private final StreamsBuilder builder;
 
     private AttributionTopology(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
-                                Function<Map<String, Object>, DeadLetterSink> campaignDeadLetters) {
+                                DeadLetterSink campaignDeadLetters) {
         this.serdes = serdes;
         this.settings = settings;
         this.campaignDeadLetters = campaignDeadLetters;
         this.builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
     }
 
-    public static Topology build(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings) {
-        return build(serdes, streamsProperties, settings, DeadLetterProducer::new);
-    }
-
-    /** @param campaignDeadLetters makes, from Kafka Streams' settings, where bad campaign records go */
-    static Topology build(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
-                          Function<Map<String, Object>, DeadLetterSink> campaignDeadLetters) {
+    /**
+     * @param campaignDeadLetters where the global campaign store sends the records it gives up on
+     *                            (Kafka Streams cannot write for a global store); the caller closes
+     *                            it after the topology, as Kafka Streams never closes a global processor
+     */
+    public static Topology build(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
+                                 DeadLetterSink campaignDeadLetters) {
         return new AttributionTopology(serdes, streamsProperties, settings, campaignDeadLetters).build();
     }
 

@@ -14,9 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Keeps the global campaign store equal to the valid records of the compacted campaigns topic; a
@@ -34,22 +32,17 @@ final class CampaignStoreUpdater implements Processor<byte[], byte[], Void, Void
     static final String METRICS_SCOPE = "campaign-store";
 
     private final CampaignRecords records;
-    private final Function<Map<String, Object>, DeadLetterSink> sinks;
+    private final DeadLetterSink deadLetters;
     private final Duration registryPatience;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, Campaign> campaigns;
-    private DeadLetterSink deadLetters;
     private Sensor deadLettered;
     private Sensor deadLetterFailures;
 
-    /**
-     * @param sinks            makes the dead-letter sink from Kafka Streams' settings
-     * @param registryPatience how long to wait at one record for the registry before giving it up
-     */
-    CampaignStoreUpdater(CampaignRecords records, Function<Map<String, Object>, DeadLetterSink> sinks,
-                         Duration registryPatience) {
+    /** @param registryPatience how long to wait at one record for the registry before giving it up */
+    CampaignStoreUpdater(CampaignRecords records, DeadLetterSink deadLetters, Duration registryPatience) {
         this.records = records;
-        this.sinks = sinks;
+        this.deadLetters = deadLetters;
         this.registryPatience = registryPatience;
     }
 
@@ -57,7 +50,6 @@ final class CampaignStoreUpdater implements Processor<byte[], byte[], Void, Void
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
-        deadLetters = sinks.apply(context.appConfigs());
         deadLettered = context.metrics().addRateTotalSensor(METRICS_SCOPE, StoreNames.CAMPAIGNS, "dead-letters",
                 Sensor.RecordingLevel.INFO);
         deadLetterFailures = context.metrics().addRateTotalSensor(METRICS_SCOPE, StoreNames.CAMPAIGNS,
@@ -125,12 +117,5 @@ final class CampaignStoreUpdater implements Processor<byte[], byte[], Void, Void
 
     private String where() {
         return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?");
-    }
-
-    @Override
-    public void close() {
-        if (deadLetters != null) {
-            deadLetters.close();
-        }
     }
 }

@@ -9,25 +9,26 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A plain producer made from the topology's own settings (so it takes the operator's TLS, SASL and
  * {@code producer.} settings), with the safe defaults; created on the first dead letter, which may
- * never come. Each send waits for the broker: bad campaign records are rare, and one that is not on
+ * never come: until then it holds nothing. Each send waits for the broker: bad campaign records are rare, and one that is not on
  * the dead-letter topic must be known at once.
  */
-final class DeadLetterProducer implements DeadLetterSink {
+public final class DeadLetterProducer implements DeadLetterSink {
 
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<String, Object> config;
     private KafkaProducer<byte[], byte[]> producer;
 
-    /** @param appConfigs Kafka Streams' settings, as a processor context has them */
-    DeadLetterProducer(Map<String, Object> appConfigs) {
-        StreamsConfig streams = new StreamsConfig(appConfigs);
+    /** @param streamsProperties the topology's Kafka Streams settings */
+    public DeadLetterProducer(Properties streamsProperties) {
+        StreamsConfig streams = new StreamsConfig(streamsProperties);
         String clientId = streams.getString(StreamsConfig.APPLICATION_ID_CONFIG) + "-campaigns-dead-letters";
         Map<String, Object> producerConfig = streams.getProducerConfigs(clientId);
         producerConfig.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);

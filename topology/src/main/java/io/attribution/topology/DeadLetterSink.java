@@ -7,7 +7,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * way to write (its dead-letter records for one fail with a ClassCastException in 4.3, KIP-1295),
  * so it has a producer of its own.
  */
-interface DeadLetterSink extends AutoCloseable {
+public interface DeadLetterSink extends AutoCloseable {
 
     /** @throws RuntimeException when the record could not be written */
     void send(ProducerRecord<byte[], byte[]> deadLetter);

@@ -260,7 +260,8 @@ class AttributionTopologyTest {
     void onlyUniqueTxnAndCapsRepartitionAndEveryNameIsExplicit(@TempDir Path stateDir) {
         Properties props = StreamsSettings.of("naming-test", "unused:9092", stateDir, Map.of());
         // ensure.explicit.internal.resource.naming makes build() fail on any generated name.
-        Topology topology = AttributionTopology.build(new BinaryAvroSerdes(), props, AttributionSettings.defaults());
+        Topology topology = AttributionTopology.build(new BinaryAvroSerdes(), props, AttributionSettings.defaults(),
+                new DeadLetterProducer(props));
 
         TopologyDescription description = topology.describe();
         assertThat(description.toString()).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");

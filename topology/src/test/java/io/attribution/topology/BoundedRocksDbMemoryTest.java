@@ -110,7 +110,8 @@ class BoundedRocksDbMemoryTest {
         BinaryAvroSerdes serdes = new BinaryAvroSerdes();
         Instant now = Instant.now();
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                AttributionTopology.build(serdes, props, AttributionSettings.defaults()), props, now)) {
+                AttributionTopology.build(serdes, props, AttributionSettings.defaults(),
+                        new DeadLetterProducer(props)), props, now)) {
             Click click = Fixtures.click("click-1", "campaign-1", now);
             driver.createInputTopic(Topics.CLICKS.name(), new StringSerializer(), serdes.valueSerializer(Topics.CLICKS))
                     .pipeInput(click.getClickId(), click, now);

@@ -57,7 +57,7 @@ final class TopologyHarness implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Properties props = StreamsSettings.of("attribution-test", "unused:9092", stateDir, Map.of());
-        driver = new TopologyTestDriver(AttributionTopology.build(serdes, props, settings, appConfigs -> new DeadLetterSink() {
+        driver = new TopologyTestDriver(AttributionTopology.build(serdes, props, settings, new DeadLetterSink() {
             @Override
             public void send(ProducerRecord<byte[], byte[]> deadLetter) {
                 campaignDeadLetters.add(deadLetter);
