@@ -20,7 +20,7 @@ final class Http {
     private Http() {
     }
 
-    /** An answer: its status and JSON body. */
+    /** An answer: its status, its body as JSON (empty unless it is JSON) and as text. */
     record Answer(int status, JsonNode body, String text) {
 
         String field(String name) {
@@ -41,7 +41,8 @@ final class Http {
         try {
             HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+            JsonNode body = json && !response.body().isEmpty() ? JSON.readTree(response.body()) : JSON.createObjectNode();
             return new Answer(response.statusCode(), body, response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
