@@ -12,7 +12,9 @@ import io.attribution.avro.RejectedPostback;
 import io.attribution.avro.StatsBucket;
 import io.attribution.campaigns.CampaignRecords;
 import io.attribution.schemas.RecordSerdes;
+import io.attribution.schemas.Topic;
 import io.attribution.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -214,18 +216,31 @@ public final class AttributionTopology {
                 Named.as(stage + "-key-by-click"));
         byClick.split(Named.as(stage + "-outcome-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Attributed, Branched.withConsumer(attributed ->
-                        attributed.mapValues(outcome -> ((Outcome.Attributed) outcome).conversion(),
-                                        Named.as(stage + "-attributed-conversion"))
-                                .to(Topics.CONVERSIONS_ATTRIBUTED.name(),
-                                        Produced.with(KEYS, serdes.valueSerde(Topics.CONVERSIONS_ATTRIBUTED))
-                                                .withName(stage + "-attributed-sink")), "attributed"))
+                        sink(attributed.mapValues(outcome -> ((Outcome.Attributed) outcome).conversion(),
+                                Named.as(stage + "-attributed-conversion")), Topics.CONVERSIONS_ATTRIBUTED,
+                                stage + "-attributed"), "attributed"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Rejected, Branched.withConsumer(rejected ->
-                        rejected.mapValues(outcome -> ((Outcome.Rejected) outcome).rejection(),
-                                        Named.as(stage + "-rejected-postback"))
-                                .to(Topics.CONVERSIONS_REJECTED.name(),
-                                        Produced.with(KEYS, serdes.valueSerde(Topics.CONVERSIONS_REJECTED))
-                                                .withName(stage + "-rejected-sink")), "rejected"))
+                        sink(rejected.mapValues(outcome -> ((Outcome.Rejected) outcome).rejection(),
+                                Named.as(stage + "-rejected-postback")), Topics.CONVERSIONS_REJECTED,
+                                stage + "-rejected"), "rejected"))
                 .noDefaultBranch();
+    }
+
+    /**
+     * Writes outcomes to their topic, serialized and size-checked first ({@link OutputBytes}): one
+     * the producer would refuse goes to the dead-letter topic instead of failing the transaction.
+     */
+    private <V extends SpecificRecord> void sink(KStream<String, V> outcomes, Topic<V> topic, String name) {
+        outcomes.processValues(() -> new OutputBytes<>(topic.name(), serdes.valueSerializer(topic)),
+                        Named.as(name + "-serialize"))
+                .split(Named.as(name + "-serialized-"))
+                .branch((key, serialized) -> serialized.fits(), Branched.withConsumer(fits ->
+                        fits.mapValues(OutputBytes.Serialized::value, Named.as(name + "-bytes"))
+                                .to(topic.name(), Produced.with(KEYS, Serdes.ByteArray()).withName(name + "-sink")), "fits"))
+                .defaultBranch(Branched.withConsumer(refused ->
+                        refused.mapValues(serialized -> (byte[]) null, Named.as(name + "-dead-letter"))
+                                .to(Topics.DEAD_LETTERS, Produced.with(KEYS, Serdes.ByteArray())
+                                        .withName(name + "-dead-letter-sink")), "refused"));
     }
 
     private static boolean isUniqueTxn(Outcome outcome) {

@@ -1,7 +1,6 @@
 package io.attribution.topology;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -12,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What happens to an output the topology cannot write. An outcome too large for the broker or
- * that cannot be serialized would fail the task again on every retry and so stop the client for
- * good: it goes to the dead-letter topic instead (the input record that led to it, with a reason
- * and the topic it was meant for), and processing goes on. A broker that is only slow is retried.
- * A state store's changelog write is never skipped: the store and its changelog would disagree,
- * so the task fails and the uncaught-exception handler decides.
+ * What happens to a record Kafka Streams cannot write. One that cannot be serialized (a candidate
+ * on its way to a repartition topic) would fail its task again on every retry and so stop the
+ * client for good: it goes to the dead-letter topic instead (the input record that led to it, with
+ * a reason and the topic it was meant for), and processing goes on; serialization comes before the
+ * send, so the transaction is not touched. A state store's changelog write is never skipped: the
+ * store and its changelog would disagree, so the task fails and the uncaught-exception handler
+ * decides. A failed send cannot be skipped under exactly-once (Kafka 4.3's transactional producer
+ * aborts the transaction on any send error): a slow broker is retried, anything else fails the
+ * task. Outcomes too large for the producer never get that far: {@link OutputBytes} catches them.
  */
 public final class DeadLetterProductionExceptionHandler implements ProductionExceptionHandler {
 
@@ -30,13 +32,7 @@ public final class DeadLetterProductionExceptionHandler implements ProductionExc
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-        if (exception instanceof RetriableException) {
-            return Response.retry();
-        }
-        if (record.topic().endsWith(CHANGELOG_SUFFIX) || !(exception instanceof RecordTooLargeException)) {
-            return Response.fail();
-        }
-        return deadLetter(context, record.topic(), "RECORD_TOO_LARGE", exception);
+        return exception instanceof RetriableException ? Response.retry() : Response.fail();
     }
 
     @Override
@@ -49,7 +45,7 @@ public final class DeadLetterProductionExceptionHandler implements ProductionExc
     }
 
     private static Response deadLetter(ErrorHandlerContext context, String target, String reason, Exception exception) {
-        LOG.warn("Output for {} not written ({}: {}); the input {}-{}@{} goes to the dead-letter topic", target, reason,
+        LOG.warn("Record for {} not written ({}: {}); the input {}-{}@{} goes to the dead-letter topic", target, reason,
                 exception.toString(), context.topic(), context.partition(), context.offset());
         return Response.resume(List.of(DeadLetters.record(context.topic(), context.partition(), context.offset(),
                 context.sourceRawKey(), context.sourceRawValue(), context.headers(), reason, exception,

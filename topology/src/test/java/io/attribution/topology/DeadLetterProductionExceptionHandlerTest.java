@@ -23,16 +23,16 @@ class DeadLetterProductionExceptionHandlerTest {
     private final DeadLetterProductionExceptionHandler handler = new DeadLetterProductionExceptionHandler();
 
     @Test
-    void anOutcomeTooLargeSendsItsInputToTheDeadLetterTopicAndProcessingGoesOn() {
-        Response response = handler.handleError(context(), output(Topics.CONVERSIONS_ATTRIBUTED.name()),
-                new RecordTooLargeException("too large"));
+    void anUnserializableRecordSendsItsInputToTheDeadLetterTopicAndProcessingGoesOn() {
+        Response response = handler.handleSerializationError(context(), output("app-unique-txn-repartition"),
+                new SerializationException("no schema"), SerializationExceptionOrigin.VALUE);
 
         assertThat(response.result()).isEqualTo(Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(deadLetter -> {
             assertThat(deadLetter.topic()).isEqualTo(Topics.DEAD_LETTERS);
             assertThat(deadLetter.value()).isEqualTo(utf8("raw postback"));
-            assertThat(header(deadLetter, DeadLetters.REASON)).isEqualTo("RECORD_TOO_LARGE");
-            assertThat(header(deadLetter, DeadLetters.TARGET_TOPIC)).isEqualTo(Topics.CONVERSIONS_ATTRIBUTED.name());
+            assertThat(header(deadLetter, DeadLetters.REASON)).isEqualTo("SERIALIZATION");
+            assertThat(header(deadLetter, DeadLetters.TARGET_TOPIC)).isEqualTo("app-unique-txn-repartition");
             assertThat(header(deadLetter, DeadLetters.TOPIC)).isEqualTo(Topics.POSTBACKS_RAW.name());
             assertThat(header(deadLetter, DeadLetters.OFFSET)).isEqualTo("42");
             assertThat(header(deadLetter, "trace")).isEqualTo("t-9");
@@ -40,32 +40,20 @@ class DeadLetterProductionExceptionHandlerTest {
     }
 
     @Test
-    void anUnserializableOutcomeGoesToTheDeadLetterTopic() {
-        Response response = handler.handleSerializationError(context(), output(Topics.CONVERSIONS_REJECTED.name()),
-                new SerializationException("no schema"), SerializationExceptionOrigin.VALUE);
-
-        assertThat(response.result()).isEqualTo(Result.RESUME);
-        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(deadLetter ->
-                assertThat(header(deadLetter, DeadLetters.REASON)).isEqualTo("SERIALIZATION"));
-    }
-
-    @Test
     void aChangelogWriteIsNeverSkipped() {
         String changelog = "app-clicks-store-changelog";
 
-        assertThat(handler.handleError(context(), output(changelog), new RecordTooLargeException("x")).result())
-                .isEqualTo(Result.FAIL);
         assertThat(handler.handleSerializationError(context(), output(changelog), new SerializationException("x"),
                 SerializationExceptionOrigin.VALUE).result()).isEqualTo(Result.FAIL);
     }
 
     @Test
-    void aSlowBrokerIsRetriedAndAnythingElseFails() {
+    void aFailedSendIsRetriedWhenTheBrokerIsSlowAndFailsOtherwiseForExactlyOnceCannotSkipIt() {
         ProducerRecord<byte[], byte[]> output = output(Topics.CONVERSIONS_ATTRIBUTED.name());
 
         assertThat(handler.handleError(context(), output, new NotEnoughReplicasException("x")).result())
                 .isEqualTo(Result.RETRY);
-        assertThat(handler.handleError(context(), output, new IllegalStateException("x")).result())
+        assertThat(handler.handleError(context(), output, new RecordTooLargeException("x")).result())
                 .isEqualTo(Result.FAIL);
     }
 

@@ -8,6 +8,7 @@ import io.attribution.avro.RejectedPostback;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -40,6 +41,8 @@ final class TopologyHarness implements AutoCloseable {
     private final TestInputTopic<String, RawPostback> postbacks;
     final TestOutputTopic<String, AttributedConversion> attributed;
     final TestOutputTopic<String, RejectedPostback> rejected;
+    /** What the topology gave up on, but for the campaign store's (which has a producer of its own). */
+    final TestOutputTopic<byte[], byte[]> deadLetters;
     private final Path stateDir;
 
     TopologyHarness(AttributionSettings settings, Instant wallClockStart) {
@@ -51,12 +54,18 @@ final class TopologyHarness implements AutoCloseable {
      *                    every record, so many short-lived drivers run far faster on a RAM disk
      */
     TopologyHarness(AttributionSettings settings, Instant wallClockStart, Path stateParent) {
+        this(settings, wallClockStart, stateParent, Map.of());
+    }
+
+    /** @param streamsOverrides Kafka Streams settings over the production ones, e.g. a producer's */
+    TopologyHarness(AttributionSettings settings, Instant wallClockStart, Path stateParent,
+                    Map<String, String> streamsOverrides) {
         try {
             stateDir = Files.createTempDirectory(stateParent, "topology-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Properties props = StreamsSettings.of("attribution-test", "unused:9092", stateDir, Map.of());
+        Properties props = StreamsSettings.of("attribution-test", "unused:9092", stateDir, streamsOverrides);
         driver = new TopologyTestDriver(AttributionTopology.build(serdes, props, settings, new DeadLetterSink() {
             @Override
             public void send(ProducerRecord<byte[], byte[]> deadLetter) {
@@ -79,6 +88,7 @@ final class TopologyHarness implements AutoCloseable {
                 serdes.valueDeserializer(Topics.CONVERSIONS_ATTRIBUTED));
         rejected = driver.createOutputTopic(Topics.CONVERSIONS_REJECTED.name(), new StringDeserializer(),
                 serdes.valueDeserializer(Topics.CONVERSIONS_REJECTED));
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     void campaign(Campaign campaign) {
