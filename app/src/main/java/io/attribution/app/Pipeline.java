@@ -124,6 +124,7 @@ public final class Pipeline implements AutoCloseable {
         TopicProvisioner.ensureTopics(bootstrapServers, settings);
 
         if (parts.contains(Part.TOPOLOGY)) {
+            health.readiness("topology", () -> HealthChecks.Status.down("STARTING"));
             Path stateDir = stateDir(settings);
             AttributionSettings rules = new AttributionSettings(
                     settings.millis(PipelineSettings.TOPOLOGY_UNKNOWN_CLICK_GRACE_MS),
@@ -158,6 +159,7 @@ public final class Pipeline implements AutoCloseable {
                     .produceTimeout(settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS))
                     .campaignsMaxStale(settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS))
                     .build();
+            health.readiness("campaigns.ingest", () -> HealthChecks.Status.down("STARTING"));
             ingest = IngestServer.start(config, bootstrapServers, serdes, metrics);
             started.push(ingest);
             watch("campaigns.ingest", ingest.campaigns());
@@ -183,6 +185,7 @@ public final class Pipeline implements AutoCloseable {
             return;
         }
         adminToken = configured.orElseGet(AdminTokens::generate);
+        health.readiness("campaigns.admin", () -> HealthChecks.Status.down("STARTING"));
         admin = AdminServer.start(settings.string(PipelineSettings.ADMIN_HOST),
                 settings.integer(PipelineSettings.ADMIN_PORT), adminToken, bootstrapServers, serdes, metrics,
                 settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS));

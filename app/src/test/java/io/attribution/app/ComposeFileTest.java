@@ -151,6 +151,25 @@ class ComposeFileTest {
     }
 
     @Test
+    void ourServicesAreHealthyWhenReadyAsTheirReadinessEndpointSays() {
+        Pattern probe = Pattern.compile("/dev/tcp/127\\.0\\.0\\.1/([0-9]+) .*GET (/\\S+) HTTP");
+        ours.values().forEach(service -> {
+            String test = String.join(" ", ComposeFile.texts(service.node().path("healthcheck").path("test")));
+            Matcher matcher = probe.matcher(test);
+            assertThat(matcher.find()).as(service.name() + "'s healthcheck asks a port for a path: " + test).isTrue();
+            int port = Integer.parseInt(matcher.group(1));
+            PipelineSettings settings = service.settings();
+            // Both serve /readyz: the management port for every part, the postback port for ingest.
+            List<Integer> readiness = new ArrayList<>(List.of(settings.integer(PipelineSettings.MANAGEMENT_PORT)));
+            if (service.parts().contains(Pipeline.Part.INGEST)) {
+                readiness.add(settings.integer(PipelineSettings.INGEST_PORT));
+            }
+            assertThat(matcher.group(2)).as(service.name() + ": the healthcheck's path").isEqualTo("/readyz");
+            assertThat(readiness).as(service.name() + ": the healthcheck's port serves /readyz").contains(port);
+        });
+    }
+
+    @Test
     void prometheusScrapesEachOfOurServicesOnItsManagementPort() {
         JsonNode prometheus = compose.service("prometheus");
         String config = ComposeFile.bindMounts(prometheus).entrySet().stream()

@@ -70,11 +70,14 @@ class PipelineMetricsIT {
     }
 
     @Test
-    void livenessIsServedOnTheManagementPort() throws Exception {
+    void livenessAndReadinessAreServedOnTheManagementPortForEveryPartThatRuns() throws Exception {
         HttpResponse<String> health = get(pipeline.managementUri().resolve("/healthz"));
+        HttpResponse<String> ready = get(pipeline.managementUri().resolve("/readyz"));
 
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).isEqualTo("{\"status\":\"up\"}");
+        assertThat(health.body()).isEqualTo("{\"status\":\"up\",\"campaigns.ingest\":\"following\",\"topology\":\"RUNNING\"}");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"up\",\"campaigns.ingest\":\"CURRENT\",\"topology\":\"RUNNING\"}");
         assertThat(pipeline.managementUri().getPort()).isNotEqualTo(pipeline.ingestUri().orElseThrow().getPort());
     }
 

@@ -6,23 +6,28 @@ import io.attribution.avro.Click;
 import io.attribution.avro.RawPostback;
 import io.attribution.embedded.Directories;
 import io.attribution.embedded.testkit.KafkaKit;
+import io.attribution.management.HealthChecks;
+import io.attribution.management.ManagementServer;
+import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
+import io.attribution.topology.AttributionSettings;
+import io.attribution.topology.StreamsSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -37,12 +42,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Collection;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -51,10 +55,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 11, item 3, on real parts (the kit's broker and registry, the topology in this JVM): health
- * tells the truth. An output the broker refuses as too large goes to the dead-letter topic and the
- * topology goes on; a topology whose stream threads keep dying is given a bounded number of fresh
- * threads, then stops, and the management port says so (liveness and readiness 503, the count of
- * replaced threads), and the pipeline reports it failed so that the process can exit.
+ * tells the truth. An outcome too large for the producer goes to the dead-letter topic and the
+ * topology goes on (under exactly-once a refused send would abort the transaction every time); a
+ * topology whose stream thread died beyond what may be replaced stops, the management port says
+ * so (liveness and readiness 503, naming the error), and the service reports it failed so that the
+ * process exits ({@link Main}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopologyHealthIT {
@@ -64,13 +69,17 @@ class TopologyHealthIT {
     @RegisterExtension
     static final KafkaKit kit = KafkaKit.shared();
 
-    private Pipeline pipeline;
+    private AttributionService topology;
+    private ManagementServer management;
     private Path stateDir;
 
     @AfterEach
     void stop() {
-        if (pipeline != null) {
-            pipeline.close();
+        if (management != null) {
+            management.close();
+        }
+        if (topology != null) {
+            topology.close();
         }
         if (stateDir != null) {
             Directories.deleteRecursively(stateDir);
@@ -80,85 +89,82 @@ class TopologyHealthIT {
     @Test
     @Order(1)
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void anOutputTheBrokerRefusesAsTooLargeIsDeadLetteredAndAttributionGoesOn() throws Exception {
-        pipeline = start(3);
-        try (CampaignAdmin campaigns = new CampaignAdmin(kit.bootstrapServers(), pipeline.serdes());
-             ClickWriter clicks = new ClickWriter(kit.bootstrapServers(), pipeline.serdes())) {
+    void anOutcomeTooLargeForTheProducerIsDeadLetteredAndAttributionGoesOn() throws Exception {
+        TopicProvisioner.ensureTopics(kit.bootstrapServers(), 3, (short) 1);
+        stateDir = Files.createTempDirectory("topology-health-it");
+        RegistrySerdes serdes = new RegistrySerdes(kit.registryUrl());
+        try (CampaignAdmin campaigns = new CampaignAdmin(kit.bootstrapServers(), serdes);
+             ClickWriter clicks = new ClickWriter(kit.bootstrapServers(), serdes)) {
             campaigns.put(DemoData.campaign());
             for (String clickId : List.of("big-1", "small-1")) {
                 clicks.write(Click.newBuilder().setClickId(clickId).setCampaignId(CAMPAIGN).setAffiliateId("aff-1")
                         .setClickedAt(Instant.now().minusSeconds(60)).build());
             }
         }
-        // An unknown goal is rejected with the whole postback, and a detail naming the goal: the
-        // rejection is larger than the postback, and the topic takes the postback's size only.
-        RawPostback big = postback("big-1", Map.of("goal_value", "g".repeat(256), "note", "n".repeat(3000)));
-        byte[] bigBytes = pipeline.serdes().valueSerializer(Topics.POSTBACKS_RAW).serialize(Topics.POSTBACKS_RAW.name(), big);
-        limitMessageSize(Topics.CONVERSIONS_REJECTED.name(), bigBytes.length + 150);
-
+        Properties streams = StreamsSettings.of(kit.uniqueId("topology-health-it"), kit.bootstrapServers(), stateDir,
+                Map.of(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), "8000"));
+        topology = AttributionService.start(serdes, streams, AttributionSettings.defaults(), Duration.ofSeconds(90));
+        // An unknown goal is rejected with the whole postback: a rejection larger than the producer takes.
+        RawPostback big = postback("big-1", Map.of("goal_value", "nothing-like-it", "note", "n".repeat(9000)));
+        RawPostback small = postback("small-1", Map.of("goal_value", "purchase", "sale_amount", "10"));
+        RecordMetadata bigAt;
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()), new StringSerializer(),
                 new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), "big-1", bigBytes)).get(30, TimeUnit.SECONDS);
-            RawPostback small = postback("small-1", Map.of("goal_value", "purchase", "sale_amount", "10"));
-            raw.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), "small-1", pipeline.serdes()
+            bigAt = raw.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), "big-1", serdes
+                    .valueSerializer(Topics.POSTBACKS_RAW).serialize(Topics.POSTBACKS_RAW.name(), big))).get(30, TimeUnit.SECONDS);
+            raw.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), "small-1", serdes
                     .valueSerializer(Topics.POSTBACKS_RAW).serialize(Topics.POSTBACKS_RAW.name(), small))).get(30, TimeUnit.SECONDS);
-
-            await("the small postback attributed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> kit.readAll(Topics.CONVERSIONS_ATTRIBUTED.name(), new StringDeserializer(),
-                                    pipeline.serdes().valueDeserializer(Topics.CONVERSIONS_ATTRIBUTED)).stream()
-                            .map(ConsumerRecord::value).map(AttributedConversion::getRequestId)
-                            .anyMatch(small.getRequestId()::equals));
         }
+
+        await("the small postback attributed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> kit.readAll(Topics.CONVERSIONS_ATTRIBUTED.name(), new StringDeserializer(),
+                                serdes.valueDeserializer(Topics.CONVERSIONS_ATTRIBUTED)).stream()
+                        .map(ConsumerRecord::value).map(AttributedConversion::getRequestId)
+                        .anyMatch(small.getRequestId()::equals));
         ConsumerRecord<byte[], byte[]> deadLetter = kit.readAll(Topics.DEAD_LETTERS, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()).stream().filter(record -> Topics.POSTBACKS_RAW.name()
                         .equals(header(record, "__streams.errors.topic"))).findFirst().orElseThrow();
-        assertThat(deadLetter.value()).isEqualTo(bigBytes);
         assertThat(header(deadLetter, "attribution.dead-letter.reason")).isEqualTo("RECORD_TOO_LARGE");
         assertThat(header(deadLetter, "attribution.dead-letter.target-topic")).isEqualTo(Topics.CONVERSIONS_REJECTED.name());
-        assertThat(Http.get(pipeline.managementUri().resolve("/healthz")).status()).isEqualTo(200);
-        assertThat(Http.get(pipeline.managementUri().resolve("/metrics")).text())
-                .contains("topology_thread_replacements_total 0.0");
+        assertThat(header(deadLetter, "__streams.errors.partition")).isEqualTo(String.valueOf(bigAt.partition()));
+        assertThat(header(deadLetter, "__streams.errors.offset")).isEqualTo(String.valueOf(bigAt.offset()));
+        assertThat(topology.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        assertThat(topology.liveness().up()).isTrue();
+        assertThat(topology.threadReplacements()).isZero();
     }
 
     @Test
     @Order(2)
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void aTopologyWhoseThreadsKeepDyingIsReplacedABoundedNumberOfTimesThenReportedDead() throws Exception {
-        pipeline = start(2);
-        assertThat(Http.get(pipeline.managementUri().resolve("/readyz")).status()).isEqualTo(200);
-        assertThat(Http.get(pipeline.managementUri().resolve("/healthz")).status()).isEqualTo(200);
+    void aTopologyThatLostItsStreamThreadStopsAndHealthSaysSo() throws Exception {
+        TopicProvisioner.ensureTopics(kit.bootstrapServers(), 3, (short) 1);
+        stateDir = Files.createTempDirectory("topology-health-it");
+        // The consumer looks at the topics every second, so it notices at once when they go.
+        Properties streams = StreamsSettings.of(kit.uniqueId("topology-health-it"), kit.bootstrapServers(), stateDir,
+                Map.of(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), "1000"));
+        // No replacement allowed: the first thread that dies stops the topology (how many are
+        // replaced before that is ThreadReplacementsTest's).
+        topology = AttributionService.start(new RegistrySerdes(kit.registryUrl()), streams,
+                AttributionSettings.defaults(), Duration.ofSeconds(90), 0);
+        HealthChecks checks = new HealthChecks();
+        checks.liveness("topology", topology::liveness);
+        checks.readiness("topology", topology::readiness);
+        management = ManagementServer.start("127.0.0.1", 0, new PrometheusRegistry(), checks);
+        assertThat(Http.get(management.uri().resolve("/healthz")).status()).isEqualTo(200);
+        assertThat(Http.get(management.uri().resolve("/readyz")).status()).isEqualTo(200);
 
-        // A real fault: the input topics vanish under the running topology; every thread that
-        // starts again meets it again.
+        // A real fault: the input topics vanish under the running topology.
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()))) {
             admin.deleteTopics(List.of(Topics.POSTBACKS_RAW.name(), Topics.CLICKS.name())).all().get(30, TimeUnit.SECONDS);
         }
 
-        assertThat(pipeline.topologyFailed().get(120, TimeUnit.SECONDS)).isEqualTo(KafkaStreams.State.ERROR);
-        Http.Answer live = Http.get(pipeline.managementUri().resolve("/healthz"));
+        assertThat(topology.failed().get(150, TimeUnit.SECONDS)).isEqualTo(KafkaStreams.State.ERROR);
+        Http.Answer live = Http.get(management.uri().resolve("/healthz"));
         assertThat(live.status()).as(live.text()).isEqualTo(503);
-        assertThat(live.field("topology")).startsWith("ERROR");
-        assertThat(Http.get(pipeline.managementUri().resolve("/readyz")).status()).isEqualTo(503);
-        assertThat(Http.get(pipeline.managementUri().resolve("/metrics")).text())
-                .contains("topology_thread_replacements_total 2.0");
-    }
-
-    private Pipeline start(int maxThreadReplacements) throws Exception {
-        stateDir = Files.createTempDirectory("topology-health-it");
-        return Pipeline.start(PipelineSettingsOnKit.of(kit, stateDir, "topology-health-it")
-                        .with(PipelineSettings.TOPOLOGY_MAX_THREAD_REPLACEMENTS, String.valueOf(maxThreadReplacements)),
-                EnumSet.of(Pipeline.Part.TOPOLOGY), false);
-    }
-
-    private static void limitMessageSize(String topic, int bytes) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()))) {
-            Map<ConfigResource, Collection<AlterConfigOp>> change = Map.of(
-                    new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(new AlterConfigOp(
-                            new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(bytes)),
-                            AlterConfigOp.OpType.SET)));
-            admin.incrementalAlterConfigs(change).all().get(30, TimeUnit.SECONDS);
-        }
+        assertThat(live.field("topology")).startsWith("ERROR").contains("MissingSourceTopicException");
+        assertThat(Http.get(management.uri().resolve("/readyz")).status()).isEqualTo(503);
+        assertThat(topology.threadReplacements()).isZero();
     }
 
     private static RawPostback postback(String clickId, Map<String, String> params) {
