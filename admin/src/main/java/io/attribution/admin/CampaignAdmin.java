@@ -54,8 +54,16 @@ public final class CampaignAdmin implements AutoCloseable {
         return catalog;
     }
 
-    /** @throws CatalogUnavailableException unless the local copy is current */
-    public void requireCurrentCatalog() {
+    /**
+     * Waits (up to the visibility timeout) for a catalog that is still loading what the topic held
+     * at its start, as a command run right after the start does.
+     *
+     * @throws CatalogUnavailableException unless the local copy is current
+     */
+    public void requireCurrentCatalog() throws InterruptedException {
+        if (catalog.health().state() == CampaignCatalog.State.STARTING) {
+            catalog.awaitCaughtUp(VISIBLE_TIMEOUT);
+        }
         CampaignCatalog.Health health = catalog.health();
         if (!health.isCurrent()) {
             throw new CatalogUnavailableException("CATALOG_NOT_CURRENT",
@@ -115,7 +123,7 @@ public final class CampaignAdmin implements AutoCloseable {
         return putGoal(campaignId, Goal.newBuilder(goal).setStatus(status).build());
     }
 
-    private Campaign existing(String campaignId) {
+    private Campaign existing(String campaignId) throws InterruptedException {
         requireCurrentCatalog();
         return get(campaignId).orElseThrow(() -> new NoSuchElementException("no campaign " + campaignId));
     }

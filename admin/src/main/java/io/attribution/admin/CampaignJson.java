@@ -88,9 +88,9 @@ public final class CampaignJson {
                 .setValue(required(json, "value", path))
                 .setStatus(enumValue(json, "status", path, ActivityStatus.class, ActivityStatus.ACTIVE))
                 .setPayoutType(payoutType)
-                .setPayout(amount(json, "payout", path))
+                .setPayout(amount(json, "payout", path, payoutType))
                 .setRevenueType(revenueType)
-                .setRevenue(amount(json, "revenue", path))
+                .setRevenue(amount(json, "revenue", path, revenueType))
                 .setDynamicRevenue(json.path("dynamic_revenue").asBoolean(false))
                 .setCurrency(currency(json, "currency", path, null))
                 .setDailyCap(cap(json, "daily_cap", path))
@@ -194,7 +194,8 @@ public final class CampaignJson {
         }
     }
 
-    private static BigDecimal amount(JsonNode json, String field, String path) {
+    /** Checked as soon as read: the first field at fault is the one named, in the order of the fields. */
+    private static BigDecimal amount(JsonNode json, String field, String path, PayoutType type) {
         JsonNode value = json.get(field);
         if (value == null || value.isNull()) {
             throw new InvalidCampaignException(path + field, "is required");
@@ -205,6 +206,7 @@ public final class CampaignJson {
         } catch (NumberFormatException e) {
             throw new InvalidCampaignException(path + field, "'" + value.asText() + "' is not a decimal number");
         }
+        CampaignRules.amount(amount, type, path + field).ifPresent(CampaignJson::refuse);
         return amount;
     }
 

@@ -136,7 +136,8 @@ public final class CampaignRules {
         return Optional.of(new Violation("default_goal_id", "'" + defaultGoal + "' is not one of the goals"));
     }
 
-    private static Optional<Violation> amount(BigDecimal amount, PayoutType type, String field) {
+    /** The rule an amount (payout, revenue) breaks, if any: money, or a percentage of at most 100. */
+    public static Optional<Violation> amount(BigDecimal amount, PayoutType type, String field) {
         if (amount == null) {
             return Optional.of(new Violation(field, "is required"));
         }
