@@ -46,7 +46,7 @@ final class ConversionIndex {
         // existed) counts from its own time: the best this partition knows.
         long created = createdAt.computeIfAbsent(id, unknown -> conversion.getConvertedAt().toEpochMilli());
         long filedAt = known.map(entry -> entry.key).orElse(fileAt.toEpochMilli());
-        store.put(key, new ClickConversions(conversions, createdAt), filedAt);
+        store.put(key, new ClickConversions(conversions, createdAt, false), filedAt);
         return Instant.ofEpochMilli(created);
     }
 }

@@ -1,8 +1,10 @@
 package io.attribution.topology;
 
 import io.attribution.avro.AttributedConversion;
+import io.attribution.avro.Campaign;
 import io.attribution.avro.ConversionCandidate;
 import io.attribution.avro.ConversionLedger;
+import io.attribution.avro.Goal;
 import io.attribution.avro.MultiConversionMode;
 import io.attribution.avro.RejectionReason;
 
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The multi-conversion rules over one ledger (a click's conversions, or an advertiser's txn id):
@@ -18,10 +21,13 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>An identical resend never counts again, in any mode: DUPLICATE_CONVERSION.</li>
- *   <li>A txn id already converted in this ledger (any goal): with a new status it is a status
+ *   <li>A txn id's scope is fixed when its conversion is created: the advertiser's (UNIQUE_TXN,
+ *       in the advertiser's ledger, which the click's ledger points to) or the click's (any other
+ *       mode, in the click's ledger).</li>
+ *   <li>A txn id already converted in its ledger (any goal): with a new status it is a status
  *       update of that conversion (emitted with previous_status, keeping its goal and money); with
- *       the same status, DUPLICATE_TXN. Under UNIQUE_TXN the ledger is the advertiser's, so this
- *       holds across clicks.</li>
+ *       the same status, DUPLICATE_TXN. This holds whatever goal or mode the update names, and
+ *       whatever state the campaign is in now.</li>
  *   <li>A postback the rules could not take as a new conversion (paused, expired, unknown goal,
  *       no amount...) but that carries a txn id is rejected for that reason when it updates nothing.</li>
  *   <li>ONE_PER_CLICK: one conversion per click and goal, else DUPLICATE_CONVERSION.</li>
@@ -31,6 +37,8 @@ import java.util.Optional;
  */
 final class LedgerRules {
 
+    private static final char SEPARATOR = '\u0000';
+
     /** What became of the candidate, and the ledger to store (empty: leave it as it was). */
     record Decision(Outcome outcome, Optional<ConversionLedger> ledger) {
     }
@@ -38,23 +46,89 @@ final class LedgerRules {
     private LedgerRules() {
     }
 
-    static Decision decide(ConversionLedger ledger, ConversionCandidate candidate) {
+    /**
+     * A click's ledger: decides the per-click txn ids and postbacks, and sends on to the advertiser's
+     * ledger the txn ids that live there (or may: a status update from another click).
+     *
+     * @param campaigns campaigns as they are now, by id (null: unknown)
+     */
+    static Decision onClick(ConversionLedger ledger, ConversionCandidate candidate,
+                            Function<String, Campaign> campaigns) {
         AttributedConversion conversion = candidate.getConversion();
         if (ledger.getFingerprints().contains(candidate.getFingerprint())) {
             return rejected(candidate, RejectionReason.DUPLICATE_CONVERSION, "identical postback already received");
         }
-        MultiConversionMode mode = candidate.getMultiConversion();
-        if (conversion.getTxnId() != null) {
-            Optional<AttributedConversion> sameTxn = ledger.getRecorded().stream()
-                    .filter(recorded -> conversion.getTxnId().equals(recorded.getTxnId()))
-                    .reduce((first, later) -> later);
-            if (sameTxn.isPresent()) {
-                return statusUpdate(ledger, candidate, sameTxn.get());
-            }
+        String txnId = conversion.getTxnId();
+        if (txnId == null) {
+            return newConversion(ledger, candidate, campaigns);
         }
+        Optional<AttributedConversion> sameTxn = sameTxn(ledger, txnId);
+        if (sameTxn.isPresent()) {
+            return statusUpdate(ledger, candidate, sameTxn.get(), campaigns);
+        }
+        Optional<String> pointer = ledger.getAdvertiserTxns().stream()
+                .filter(key -> key.substring(key.lastIndexOf(SEPARATOR) + 1).equals(txnId)).findFirst();
+        if (pointer.isPresent()) {
+            return toAdvertiserLedger(candidate, pointer.get(), Optional.empty());
+        }
+        String key = advertiserTxnKey(conversion);
+        boolean creatable = candidate.getNewConversionRejection() == null;
+        if (creatable && candidate.getMultiConversion() == MultiConversionMode.UNIQUE_TXN) {
+            // Whatever that ledger decides (new, update, duplicate), the txn id is the advertiser's from now on.
+            return toAdvertiserLedger(candidate, key, Optional.of(ConversionLedger.newBuilder(ledger)
+                    .setAdvertiserTxns(append(ledger.getAdvertiserTxns(), key)).build()));
+        }
+        if (!creatable && hasAdvertiserScope(campaigns.apply(conversion.getCampaignId()))) {
+            // A status update from another click of a UNIQUE_TXN order, or of nothing: that ledger knows.
+            return toAdvertiserLedger(candidate, key, Optional.empty());
+        }
+        return newConversion(ledger, candidate, campaigns);
+    }
+
+    /**
+     * An advertiser's ledger of one txn id (UNIQUE_TXN): the candidates the clicks' ledgers sent on.
+     *
+     * @param campaigns campaigns as they are now, by id (null: unknown)
+     */
+    static Decision onAdvertiserTxn(ConversionLedger ledger, ConversionCandidate candidate,
+                                    Function<String, Campaign> campaigns) {
+        if (ledger.getFingerprints().contains(candidate.getFingerprint())) {
+            return rejected(candidate, RejectionReason.DUPLICATE_CONVERSION, "identical postback already received");
+        }
+        Optional<AttributedConversion> sameTxn = sameTxn(ledger, candidate.getConversion().getTxnId());
+        if (sameTxn.isPresent()) {
+            return statusUpdate(ledger, candidate, sameTxn.get(), campaigns);
+        }
+        return newConversion(ledger, candidate, campaigns);
+    }
+
+    /** The key of an advertiser's ledger: a txn id counts once per advertiser across clicks. */
+    static String advertiserTxnKey(AttributedConversion conversion) {
+        return conversion.getAdvertiserId() + SEPARATOR + conversion.getTxnId();
+    }
+
+    /** Whether a txn id of this campaign may live in its advertiser's ledger: UNIQUE_TXN anywhere in it. */
+    static boolean hasAdvertiserScope(Campaign campaign) {
+        return campaign != null && (campaign.getMultiConversion() == MultiConversionMode.UNIQUE_TXN
+                || campaign.getGoals().stream().anyMatch(goal -> goal.getMultiConversion() == MultiConversionMode.UNIQUE_TXN));
+    }
+
+    private static Optional<AttributedConversion> sameTxn(ConversionLedger ledger, String txnId) {
+        if (txnId == null) {
+            return Optional.empty();
+        }
+        return ledger.getRecorded().stream()
+                .filter(recorded -> txnId.equals(recorded.getTxnId()))
+                .reduce((first, later) -> later);
+    }
+
+    private static Decision newConversion(ConversionLedger ledger, ConversionCandidate candidate,
+                                          Function<String, Campaign> campaigns) {
+        AttributedConversion conversion = candidate.getConversion();
         if (candidate.getNewConversionRejection() != null) {
             return rejected(candidate, candidate.getNewConversionRejection(), candidate.getNewConversionRejectionDetail());
         }
+        MultiConversionMode mode = candidate.getMultiConversion();
         boolean goalAlreadyConverted = ledger.getRecorded().stream()
                 .anyMatch(recorded -> recorded.getGoalId().equals(conversion.getGoalId()));
         boolean oncePerGoal = mode == MultiConversionMode.ONE_PER_CLICK
@@ -64,11 +138,11 @@ final class LedgerRules {
                     ? "click already converted goal " + conversion.getGoalId()
                     : "click already converted goal " + conversion.getGoalId() + " and the postback has no txn_id");
         }
-        return new Decision(new Outcome.Candidate(candidate), Optional.of(record(ledger, candidate, conversion)));
+        return new Decision(accepted(candidate, campaigns), Optional.of(record(ledger, candidate, conversion)));
     }
 
     private static Decision statusUpdate(ConversionLedger ledger, ConversionCandidate candidate,
-                                         AttributedConversion existing) {
+                                         AttributedConversion existing, Function<String, Campaign> campaigns) {
         AttributedConversion update = candidate.getConversion();
         if (Objects.equals(existing.getStatus(), update.getStatus())) {
             return rejected(candidate, RejectionReason.DUPLICATE_TXN,
@@ -85,10 +159,32 @@ final class LedgerRules {
                 .setNewConversionRejection(null).setNewConversionRejectionDetail(null).build();
         List<AttributedConversion> recorded = new ArrayList<>(ledger.getRecorded());
         recorded.replaceAll(r -> r.getConversionId().equals(existing.getConversionId()) ? updated : r);
-        return new Decision(new Outcome.Candidate(updateCandidate), Optional.of(ConversionLedger.newBuilder(ledger)
+        return new Decision(accepted(updateCandidate, campaigns), Optional.of(ConversionLedger.newBuilder(ledger)
                 .setRecorded(recorded)
                 .setFingerprints(append(ledger.getFingerprints(), candidate.getFingerprint()))
                 .build()));
+    }
+
+    /** Attributed, or a Candidate still to pass the caps when its goal has any. */
+    private static Outcome accepted(ConversionCandidate candidate, Function<String, Campaign> campaigns) {
+        AttributedConversion conversion = candidate.getConversion();
+        return hasCaps(campaigns.apply(conversion.getCampaignId()), conversion.getGoalId())
+                ? new Outcome.Candidate(candidate) : new Outcome.Attributed(candidate.getConversion());
+    }
+
+    private static boolean hasCaps(Campaign campaign, String goalId) {
+        return campaign != null && campaign.getGoals().stream()
+                .filter(goal -> goal.getGoalId().equals(goalId))
+                .anyMatch(LedgerRules::capped);
+    }
+
+    private static boolean capped(Goal goal) {
+        return goal.getDailyCap() != null || goal.getMonthlyCap() != null;
+    }
+
+    private static Decision toAdvertiserLedger(ConversionCandidate candidate, String key,
+                                               Optional<ConversionLedger> ledger) {
+        return new Decision(new Outcome.ToAdvertiserLedger(candidate, key), ledger);
     }
 
     private static ConversionLedger record(ConversionLedger ledger, ConversionCandidate candidate,
