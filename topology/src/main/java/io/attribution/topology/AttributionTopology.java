@@ -2,6 +2,7 @@ package io.attribution.topology;
 
 import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.Campaign;
+import io.attribution.avro.CapHold;
 import io.attribution.avro.Click;
 import io.attribution.avro.ClickConversions;
 import io.attribution.avro.ConversionCandidate;
@@ -120,7 +121,8 @@ public final class AttributionTopology {
         // click and txn sub-topologies into one.
         KStream<String, Outcome> capped = byGoal(clickLedger, "click-ledger")
                 .merge(byGoal(txnLedger, "unique-txn-ledger"), Named.as("cap-candidates"))
-                .process(CapProcessor::new, Named.as("caps"), StoreNames.CAP_COUNTERS, StoreNames.CAPPED_CONVERSIONS);
+                .process(CapProcessor::new, Named.as("caps"), StoreNames.CAP_COUNTERS, StoreNames.CONVERSION_CAPS,
+                        StoreNames.CAPPED_CONVERSIONS);
         sinkFinal(capped, "caps");
 
         addViews();
@@ -149,6 +151,9 @@ public final class AttributionTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.CAP_COUNTERS, CAP_COUNTER_RETENTION, POINT, false),
                 KEYS, Serdes.Long()));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.CONVERSION_CAPS, retention, POINT, false),
+                KEYS, serdes.valueSerde(CapHold.class)));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.CAPPED_CONVERSIONS, retention, POINT, false),
                 KEYS, Serdes.Long()));

@@ -144,7 +144,9 @@ final class LedgerRules {
     private static Decision statusUpdate(ConversionLedger ledger, ConversionCandidate candidate,
                                          AttributedConversion existing, Function<String, Campaign> campaigns) {
         AttributedConversion update = candidate.getConversion();
-        if (Objects.equals(existing.getStatus(), update.getStatus())) {
+        boolean sameStatus = Objects.equals(existing.getStatus(), update.getStatus());
+        // A cap may have given the conversion another status than the advertiser's: the caps decide.
+        if (sameStatus && !hasCaps(campaigns.apply(existing.getCampaignId()), existing.getGoalId())) {
             return rejected(candidate, RejectionReason.DUPLICATE_TXN,
                     "txn_id " + update.getTxnId() + " already converted with status " + existing.getStatus());
         }
