@@ -102,7 +102,7 @@ public final class AttributionTopology {
         // txn ids live in the advertiser's ledger, so a status update finds its conversion there
         // whatever mode or goal it names.
         Map<String, KStream<String, Outcome>> clickLedger = candidates(rules.get("rules-per-click"), "per-click")
-                .process(LedgerProcessor::ofClicks, Named.as("click-ledger"), StoreNames.CLICK_LEDGER)
+                .process(() -> LedgerProcessor.ofClicks(settings.bounds()), Named.as("click-ledger"), StoreNames.CLICK_LEDGER)
                 .split(Named.as("click-ledger-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.ToAdvertiserLedger, Branched.as("advertiser-txn"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Candidate, Branched.as("capped-goal"))
@@ -112,7 +112,8 @@ public final class AttributionTopology {
                         ((Outcome.ToAdvertiserLedger) outcome).candidate()), Named.as("key-by-advertiser-txn"))
                 .repartition(Repartitioned.<String, ConversionCandidate>as(StoreNames.UNIQUE_TXN_REPARTITION)
                         .withKeySerde(KEYS).withValueSerde(serdes.valueSerde(ConversionCandidate.class)))
-                .process(LedgerProcessor::ofAdvertiserTxns, Named.as("unique-txn-ledger"), StoreNames.UNIQUE_TXN_LEDGER)
+                .process(() -> LedgerProcessor.ofAdvertiserTxns(settings.bounds()), Named.as("unique-txn-ledger"),
+                        StoreNames.UNIQUE_TXN_LEDGER)
                 .split(Named.as("unique-txn-ledger-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Candidate, Branched.as("capped-goal"))
                 .defaultBranch(Branched.as("final"));
@@ -181,7 +182,7 @@ public final class AttributionTopology {
 
         builder.stream(Topics.CONVERSIONS_ATTRIBUTED.name(), Consumed.<String, AttributedConversion>with(KEYS,
                         serdes.valueSerde(Topics.CONVERSIONS_ATTRIBUTED)).withName("attributed-views-source"))
-                .process(AttributedViews::new, Named.as("attributed-views"), QueryStores.CLICK_CONVERSIONS,
+                .process(() -> new AttributedViews(settings.bounds()), Named.as("attributed-views"), QueryStores.CLICK_CONVERSIONS,
                         QueryStores.TXN_CONVERSIONS, QueryStores.POSTBACK_LOG, QueryStores.STATS);
         builder.stream(Topics.CONVERSIONS_REJECTED.name(), Consumed.<String, RejectedPostback>with(KEYS,
                         serdes.valueSerde(Topics.CONVERSIONS_REJECTED)).withName("rejected-views-source"))

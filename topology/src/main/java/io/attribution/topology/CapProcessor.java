@@ -61,16 +61,17 @@ final class CapProcessor implements Processor<String, ConversionCandidate, Strin
         Campaign campaign = campaigns.get(conversion.getCampaignId());
         Optional<Goal> goal = campaign == null ? Optional.empty() : campaign.getGoals().stream()
                 .filter(g -> g.getGoalId().equals(conversion.getGoalId())).findFirst();
-        Outcome outcome;
-        if (goal.isEmpty()) {
-            // The goal (or its campaign) is gone: nothing to count against.
-            outcome = new Outcome.Attributed(conversion);
-        } else if (conversion.getPreviousStatus() == null) {
-            outcome = created(conversion, new Periods(campaign, goal.get(), conversion.getConvertedAt()));
-        } else {
-            outcome = updated(candidate, new Periods(campaign, goal.get(), conversion.getConvertedAt()));
-        }
+        // Without a cap now (removed, or the goal is gone) there is nothing to count against, but a
+        // conversion the caps decided before keeps its effective status and gives its slot back.
+        Optional<Periods> caps = goal.filter(CapProcessor::capped)
+                .map(capped -> new Periods(campaign, capped, conversion.getConvertedAt()));
+        Outcome outcome = conversion.getPreviousStatus() != null ? updated(candidate, caps)
+                : caps.map(periods -> created(conversion, periods)).orElseGet(() -> new Outcome.Attributed(conversion));
         context.forward(record.withValue(outcome));
+    }
+
+    static boolean capped(Goal goal) {
+        return goal.getDailyCap() != null || goal.getMonthlyCap() != null;
     }
 
     private Outcome created(AttributedConversion conversion, Periods periods) {
@@ -86,7 +87,7 @@ final class CapProcessor implements Processor<String, ConversionCandidate, Strin
         return new Outcome.Attributed(conversion);
     }
 
-    private Outcome updated(ConversionCandidate candidate, Periods periods) {
+    private Outcome updated(ConversionCandidate candidate, Optional<Periods> caps) {
         AttributedConversion conversion = candidate.getConversion();
         long filedAt = conversion.getClickedAt().toEpochMilli();
         CapHold hold = holds.fetch(conversion.getConversionId(), filedAt);
@@ -103,13 +104,13 @@ final class CapProcessor implements Processor<String, ConversionCandidate, Strin
             return rejected(candidate, RejectionReason.DUPLICATE_TXN,
                     "txn_id " + conversion.getTxnId() + " already has status " + effective);
         }
-        if (holdsSlot(requested) && !holdsSlot(effective)) {
-            Optional<String> full = periods.full();
+        if (holdsSlot(requested) && !holdsSlot(effective) && caps.isPresent()) {
+            Optional<String> full = caps.get().full();
             if (full.isPresent()) {
                 return rejected(candidate, RejectionReason.CAP_REACHED, "status " + requested + " refused: "
                         + full.get() + "; conversion " + conversion.getConversionId() + " stays " + effective);
             }
-            slot = periods.take();
+            slot = caps.get().take();
         } else if (!holdsSlot(requested) && holdsSlot(effective)) {
             slot.forEach(this::giveBack);
             slot = List.of();

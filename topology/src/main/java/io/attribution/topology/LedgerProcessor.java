@@ -43,14 +43,15 @@ final class LedgerProcessor implements Processor<String, ConversionCandidate, St
     }
 
     /** Keyed by click_id; filed at click time, so it leaves with its click. */
-    static LedgerProcessor ofClicks() {
-        return new LedgerProcessor(StoreNames.CLICK_LEDGER, c -> c.getConversion().getClickedAt(), LedgerRules::onClick);
+    static LedgerProcessor ofClicks(StateBounds bounds) {
+        return new LedgerProcessor(StoreNames.CLICK_LEDGER, c -> c.getConversion().getClickedAt(),
+                new LedgerRules(bounds)::onClick);
     }
 
     /** Keyed by advertiser_id NUL txn_id; filed when its first candidate came. */
-    static LedgerProcessor ofAdvertiserTxns() {
+    static LedgerProcessor ofAdvertiserTxns(StateBounds bounds) {
         return new LedgerProcessor(StoreNames.UNIQUE_TXN_LEDGER, c -> c.getConversion().getConvertedAt(),
-                LedgerRules::onAdvertiserTxn);
+                new LedgerRules(bounds)::onAdvertiserTxn);
     }
 
     @Override
@@ -65,7 +66,8 @@ final class LedgerProcessor implements Processor<String, ConversionCandidate, St
         ConversionCandidate candidate = record.value();
         ConversionLedger ledger = WindowedStores.latest(ledgers, record.key()).map(found -> found.value)
                 .orElseGet(() -> ConversionLedger.newBuilder().setAnchor(anchor.apply(candidate))
-                        .setRecorded(List.of()).setFingerprints(List.of()).setAdvertiserTxns(List.of()).build());
+                        .setRecorded(List.of()).setFingerprints(List.of()).setAdvertiserTxns(List.of())
+                        .setThroughCaps(List.of()).build());
         LedgerRules.Decision decision = rules.decide(ledger, candidate, campaigns::get);
         decision.ledger().ifPresent(updated ->
                 ledgers.put(record.key(), updated, updated.getAnchor().toEpochMilli()));

@@ -4,7 +4,6 @@ import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.ConversionCandidate;
 import io.attribution.avro.ConversionLedger;
-import io.attribution.avro.Goal;
 import io.attribution.avro.MultiConversionMode;
 import io.attribution.avro.RejectionReason;
 
@@ -43,7 +42,10 @@ final class LedgerRules {
     record Decision(Outcome outcome, Optional<ConversionLedger> ledger) {
     }
 
-    private LedgerRules() {
+    private final StateBounds bounds;
+
+    LedgerRules(StateBounds bounds) {
+        this.bounds = bounds;
     }
 
     /**
@@ -52,19 +54,20 @@ final class LedgerRules {
      *
      * @param campaigns campaigns as they are now, by id (null: unknown)
      */
-    static Decision onClick(ConversionLedger ledger, ConversionCandidate candidate,
+    Decision onClick(ConversionLedger ledger, ConversionCandidate candidate,
                             Function<String, Campaign> campaigns) {
         AttributedConversion conversion = candidate.getConversion();
         if (ledger.getFingerprints().contains(candidate.getFingerprint())) {
             return rejected(candidate, RejectionReason.DUPLICATE_CONVERSION, "identical postback already received");
         }
+        String holder = "click " + conversion.getClickId();
         String txnId = conversion.getTxnId();
         if (txnId == null) {
-            return newConversion(ledger, candidate, campaigns);
+            return newConversion(ledger, candidate, campaigns, holder);
         }
         Optional<AttributedConversion> sameTxn = sameTxn(ledger, txnId);
         if (sameTxn.isPresent()) {
-            return statusUpdate(ledger, candidate, sameTxn.get(), campaigns);
+            return statusUpdate(ledger, candidate, sameTxn.get(), campaigns, holder);
         }
         Optional<String> pointer = ledger.getAdvertiserTxns().stream()
                 .filter(key -> key.substring(key.lastIndexOf(SEPARATOR) + 1).equals(txnId)).findFirst();
@@ -74,6 +77,10 @@ final class LedgerRules {
         String key = advertiserTxnKey(conversion);
         boolean creatable = candidate.getNewConversionRejection() == null;
         if (creatable && candidate.getMultiConversion() == MultiConversionMode.UNIQUE_TXN) {
+            Optional<String> full = conversionsFull(ledger, holder);
+            if (full.isPresent()) {
+                return rejected(candidate, RejectionReason.LIMIT_EXCEEDED, full.get());
+            }
             // Whatever that ledger decides (new, update, duplicate), the txn id is the advertiser's from now on.
             return toAdvertiserLedger(candidate, key, Optional.of(ConversionLedger.newBuilder(ledger)
                     .setAdvertiserTxns(append(ledger.getAdvertiserTxns(), key)).build()));
@@ -82,7 +89,7 @@ final class LedgerRules {
             // A status update from another click of a UNIQUE_TXN order, or of nothing: that ledger knows.
             return toAdvertiserLedger(candidate, key, Optional.empty());
         }
-        return newConversion(ledger, candidate, campaigns);
+        return newConversion(ledger, candidate, campaigns, holder);
     }
 
     /**
@@ -90,16 +97,18 @@ final class LedgerRules {
      *
      * @param campaigns campaigns as they are now, by id (null: unknown)
      */
-    static Decision onAdvertiserTxn(ConversionLedger ledger, ConversionCandidate candidate,
+    Decision onAdvertiserTxn(ConversionLedger ledger, ConversionCandidate candidate,
                                     Function<String, Campaign> campaigns) {
         if (ledger.getFingerprints().contains(candidate.getFingerprint())) {
             return rejected(candidate, RejectionReason.DUPLICATE_CONVERSION, "identical postback already received");
         }
-        Optional<AttributedConversion> sameTxn = sameTxn(ledger, candidate.getConversion().getTxnId());
+        AttributedConversion conversion = candidate.getConversion();
+        String holder = "txn_id " + conversion.getTxnId() + " of advertiser " + conversion.getAdvertiserId();
+        Optional<AttributedConversion> sameTxn = sameTxn(ledger, conversion.getTxnId());
         if (sameTxn.isPresent()) {
-            return statusUpdate(ledger, candidate, sameTxn.get(), campaigns);
+            return statusUpdate(ledger, candidate, sameTxn.get(), campaigns, holder);
         }
-        return newConversion(ledger, candidate, campaigns);
+        return newConversion(ledger, candidate, campaigns, holder);
     }
 
     /** The key of an advertiser's ledger: a txn id counts once per advertiser across clicks. */
@@ -122,8 +131,8 @@ final class LedgerRules {
                 .reduce((first, later) -> later);
     }
 
-    private static Decision newConversion(ConversionLedger ledger, ConversionCandidate candidate,
-                                          Function<String, Campaign> campaigns) {
+    private Decision newConversion(ConversionLedger ledger, ConversionCandidate candidate,
+                                   Function<String, Campaign> campaigns, String holder) {
         AttributedConversion conversion = candidate.getConversion();
         if (candidate.getNewConversionRejection() != null) {
             return rejected(candidate, candidate.getNewConversionRejection(), candidate.getNewConversionRejectionDetail());
@@ -138,17 +147,29 @@ final class LedgerRules {
                     ? "click already converted goal " + conversion.getGoalId()
                     : "click already converted goal " + conversion.getGoalId() + " and the postback has no txn_id");
         }
-        return new Decision(accepted(candidate, campaigns), Optional.of(record(ledger, candidate, conversion)));
+        Optional<String> full = postbacksFull(ledger, holder).or(() -> conversionsFull(ledger, holder))
+                .or(() -> bytesFull(ledger, conversion, holder));
+        if (full.isPresent()) {
+            return rejected(candidate, RejectionReason.LIMIT_EXCEEDED, full.get());
+        }
+        ConversionLedger recorded = record(ledger, candidate, conversion);
+        boolean throughCaps = throughCaps(ledger, conversion, campaigns);
+        return new Decision(accepted(candidate, throughCaps), Optional.of(throughCaps ? markThroughCaps(recorded,
+                conversion) : recorded));
     }
 
-    private static Decision statusUpdate(ConversionLedger ledger, ConversionCandidate candidate,
-                                         AttributedConversion existing, Function<String, Campaign> campaigns) {
+    private Decision statusUpdate(ConversionLedger ledger, ConversionCandidate candidate,
+                                  AttributedConversion existing, Function<String, Campaign> campaigns, String holder) {
         AttributedConversion update = candidate.getConversion();
-        boolean sameStatus = Objects.equals(existing.getStatus(), update.getStatus());
+        boolean throughCaps = throughCaps(ledger, existing, campaigns);
         // A cap may have given the conversion another status than the advertiser's: the caps decide.
-        if (sameStatus && !hasCaps(campaigns.apply(existing.getCampaignId()), existing.getGoalId())) {
+        if (Objects.equals(existing.getStatus(), update.getStatus()) && !throughCaps) {
             return rejected(candidate, RejectionReason.DUPLICATE_TXN,
                     "txn_id " + update.getTxnId() + " already converted with status " + existing.getStatus());
+        }
+        Optional<String> full = postbacksFull(ledger, holder);
+        if (full.isPresent()) {
+            return rejected(candidate, RejectionReason.LIMIT_EXCEEDED, full.get());
         }
         // The conversion keeps its identity and amounts; only its status moves.
         AttributedConversion updated = AttributedConversion.newBuilder(existing)
@@ -161,27 +182,62 @@ final class LedgerRules {
                 .setNewConversionRejection(null).setNewConversionRejectionDetail(null).build();
         List<AttributedConversion> recorded = new ArrayList<>(ledger.getRecorded());
         recorded.replaceAll(r -> r.getConversionId().equals(existing.getConversionId()) ? updated : r);
-        return new Decision(accepted(updateCandidate, campaigns), Optional.of(ConversionLedger.newBuilder(ledger)
+        ConversionLedger changed = ConversionLedger.newBuilder(ledger)
                 .setRecorded(recorded)
                 .setFingerprints(append(ledger.getFingerprints(), candidate.getFingerprint()))
-                .build()));
+                .build();
+        return new Decision(accepted(updateCandidate, throughCaps),
+                Optional.of(throughCaps ? markThroughCaps(changed, existing) : changed));
     }
 
-    /** Attributed, or a Candidate still to pass the caps when its goal has any. */
-    private static Outcome accepted(ConversionCandidate candidate, Function<String, Campaign> campaigns) {
-        AttributedConversion conversion = candidate.getConversion();
-        return hasCaps(campaigns.apply(conversion.getCampaignId()), conversion.getGoalId())
-                ? new Outcome.Candidate(candidate) : new Outcome.Attributed(candidate.getConversion());
+    /** Fingerprints are never dropped (a forgotten postback could count again): past the bound, no more postbacks. */
+    private Optional<String> postbacksFull(ConversionLedger ledger, String holder) {
+        int postbacks = ledger.getFingerprints().size();
+        return postbacks < bounds.postbacksPerLedger() ? Optional.empty() : Optional.of(holder + " already took "
+                + postbacks + " postbacks, the most one ledger remembers");
+    }
+
+    private Optional<String> conversionsFull(ConversionLedger ledger, String holder) {
+        int conversions = ledger.getRecorded().size() + ledger.getAdvertiserTxns().size();
+        return conversions < bounds.conversionsPerKey() ? Optional.empty() : Optional.of(holder + " already holds "
+                + conversions + " conversions, the most one may hold");
+    }
+
+    private Optional<String> bytesFull(ConversionLedger ledger, AttributedConversion conversion, String holder) {
+        int bytes = StateSize.of(conversion);
+        for (AttributedConversion recorded : ledger.getRecorded()) {
+            bytes += StateSize.of(recorded);
+        }
+        return bytes <= bounds.conversionBytesPerKey() ? Optional.empty() : Optional.of("the conversions of " + holder
+                + " would take about " + bytes + " bytes, more than the " + bounds.conversionBytesPerKey()
+                + " one may hold");
+    }
+
+    /**
+     * Whether the caps decide the conversion's status: its goal has a cap now, or had one when the
+     * caps last decided it (they keep its effective status and slot).
+     */
+    private static boolean throughCaps(ConversionLedger ledger, AttributedConversion conversion,
+                                       Function<String, Campaign> campaigns) {
+        return ledger.getThroughCaps().contains(conversion.getConversionId())
+                || hasCaps(campaigns.apply(conversion.getCampaignId()), conversion.getGoalId());
+    }
+
+    private static ConversionLedger markThroughCaps(ConversionLedger ledger, AttributedConversion conversion) {
+        return ledger.getThroughCaps().contains(conversion.getConversionId()) ? ledger
+                : ConversionLedger.newBuilder(ledger)
+                        .setThroughCaps(append(ledger.getThroughCaps(), conversion.getConversionId())).build();
+    }
+
+    /** Attributed, or a Candidate still to pass the caps. */
+    private static Outcome accepted(ConversionCandidate candidate, boolean throughCaps) {
+        return throughCaps ? new Outcome.Candidate(candidate) : new Outcome.Attributed(candidate.getConversion());
     }
 
     private static boolean hasCaps(Campaign campaign, String goalId) {
         return campaign != null && campaign.getGoals().stream()
                 .filter(goal -> goal.getGoalId().equals(goalId))
-                .anyMatch(LedgerRules::capped);
-    }
-
-    private static boolean capped(Goal goal) {
-        return goal.getDailyCap() != null || goal.getMonthlyCap() != null;
+                .anyMatch(CapProcessor::capped);
     }
 
     private static Decision toAdvertiserLedger(ConversionCandidate candidate, String key,

@@ -65,7 +65,7 @@ class AttributionPropertyTest {
     private static final Duration GRACE = Duration.ofMinutes(10);
     private static final int CLICK_IDS = 5;
     /** A driver per try, committing after every record: on a RAM disk when there is one, ten times faster. */
-    private static final Path STATE_PARENT = stateParent();
+    private static final Path STATE_PARENT = TopologyHarness.RAM_DISK;
 
     @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
     void everyPostbackEndsInTheOutcomeTheRulesGiveIt(@ForAll("events") List<Event> events,
@@ -283,31 +283,6 @@ class AttributionPropertyTest {
                         .add("REJECTED " + rejection.getReason());
             }
             return outcomes;
-        }
-    }
-
-    /**
-     * One directory per test JVM, removed when it exits: a try that jqwik abandons (shrinking time
-     * is up) never closes its driver, and a RAM disk must not keep what it leaves.
-     */
-    private static Path stateParent() {
-        Path shm = Path.of("/dev/shm");
-        Path base = Files.isDirectory(shm) && Files.isWritable(shm)
-                ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        try {
-            Path parent = Files.createTempDirectory(base, "attribution-property-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(parent)));
-            return parent;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteQuietly(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort, at exit.
         }
     }
 

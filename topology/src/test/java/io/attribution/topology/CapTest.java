@@ -199,6 +199,26 @@ class CapTest {
                 .isEqualTo("UPDATED CANCELLED -> APPROVED");
     }
 
+    @Test
+    void aConversionCancelledByACapCanBeApprovedOnceTheCapIsRemoved() {
+        givenCapOfOne(false, "America/New_York", EVENING_NY.minus(Duration.ofDays(1)));
+        assertThat(outcomeOf(lead("click-1", EVENING_NY, "o1", "approved"))).isEqualTo("NEW APPROVED");
+        assertThat(outcomeOf(lead("click-2", EVENING_NY.plusSeconds(60), "o2", "approved")))
+                .isEqualTo("NEW CANCELLED CAP_REACHED");
+        topology.campaign(campaign("camp-1", Goal.newBuilder(DAILY_TWO).setDailyCap(null).build()).setTimeZone("America/New_York").setMultiConversion(MultiConversionMode.ALLOW).build());
+
+        assertThat(outcomeOf(postback("click-2", EVENING_NY.plusSeconds(120), "txn_id", "o2", "status", "approved")))
+                .isEqualTo("UPDATED CANCELLED -> APPROVED");
+        assertThat(outcomeOf(lead("click-1", EVENING_NY.plusSeconds(180), "o1", "cancelled")))
+                .isEqualTo("UPDATED APPROVED -> CANCELLED");
+        // The cap comes back the same day: o1 gave its slot back, o2 was approved while there was no cap.
+        topology.campaign(campaign("camp-1", Goal.newBuilder(DAILY_TWO).setDailyCap(1).build())
+                .setTimeZone("America/New_York").setMultiConversion(MultiConversionMode.ALLOW).build());
+        assertThat(outcomeOf(lead("click-3", EVENING_NY.plusSeconds(240), "o3", "approved"))).isEqualTo("NEW APPROVED");
+        assertThat(outcomeOf(lead("click-4", EVENING_NY.plusSeconds(300), "o4", "approved")))
+                .isEqualTo("NEW CANCELLED CAP_REACHED");
+    }
+
     /**
      * A monthly cap of one in Los Angeles (UTC-8): the month changes at 08:00 UTC on December 1st.
      * A slot is taken in the month its conversion became approved, and freed in that month.
