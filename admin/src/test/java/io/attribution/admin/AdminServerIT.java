@@ -4,33 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attribution.avro.ActivityStatus;
 import io.attribution.avro.Campaign;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,35 +30,21 @@ class AdminServerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static AdminServer admin;
 
     @BeforeAll
     static void start() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            kafka.createTopics(List.of(new NewTopic(Topics.CAMPAIGNS.name(), 1, (short) 1)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
-        admin = AdminServer.start("127.0.0.1", 0, TOKEN, broker.bootstrapServers(),
-                new RegistrySerdes(registry.registryUrl()));
+        kit.createCompactedTopics(1, Topics.CAMPAIGNS.name());
+        admin = AdminServer.start("127.0.0.1", 0, TOKEN, kit.bootstrapServers(), new RegistrySerdes(kit.registryUrl()));
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {admin, registry, broker}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception ignored) {
-                // stopping anyway
-            }
+        if (admin != null) {
+            admin.close();
         }
     }
 
@@ -164,19 +139,7 @@ class AdminServerIT {
     }
 
     private static List<ConsumerRecord<String, Campaign>> recordsOnTopic() {
-        TopicPartition partition = new TopicPartition(Topics.CAMPAIGNS.name(), 0);
-        try (KafkaConsumer<String, Campaign> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new RegistrySerdes(registry.registryUrl()).valueDeserializer(Topics.CAMPAIGNS))) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            List<ConsumerRecord<String, Campaign>> records = new ArrayList<>();
-            while (consumer.position(partition) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
+        return kit.readAll(Topics.CAMPAIGNS.name(), new StringDeserializer(),
+                new RegistrySerdes(kit.registryUrl()).valueDeserializer(Topics.CAMPAIGNS));
     }
 }

@@ -33,7 +33,12 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         AvroTrust.register();
-        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::oneLineError).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The CLI as {@link #main} runs it: every command, and one line for what the user must fix. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::oneLineError);
     }
 
     /**

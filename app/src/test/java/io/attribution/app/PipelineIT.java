@@ -3,13 +3,10 @@ package io.attribution.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attribution.admin.CampaignAdmin;
 import io.attribution.avro.Click;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.Topics;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,6 +18,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -38,7 +36,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,31 +49,23 @@ class PipelineIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static Pipeline pipeline;
     private static Path stateDir;
     private static ConfluentWireDecoder decoder;
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        broker = EmbeddedKafkaBroker.start();
-        registry = EmbeddedSchemaRegistry.start();
         stateDir = Files.createTempDirectory("pipeline-it");
-        PipelineSettings settings = PipelineSettings.defaultsOnly()
-                .with(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
-                .with(PipelineSettings.REGISTRY_URL, registry.registryUrl())
-                .with(PipelineSettings.INGEST_PORT, "0")
-                .with(PipelineSettings.MANAGEMENT_PORT, "0")
-                .with(PipelineSettings.QUERY_PORT, "0")
+        PipelineSettings settings = PipelineSettingsOnKit.of(kit, stateDir, "pipeline-it")
                 // A short wait for late clicks, so the unknown click is rejected within the test.
-                .with(PipelineSettings.TOPOLOGY_UNKNOWN_CLICK_GRACE_MS, "2000")
-                .with(PipelineSettings.TOPOLOGY_STATE_DIR, stateDir.toString())
-                .with(PipelineSettings.TOPOLOGY_APPLICATION_ID, "pipeline-it-" + UUID.randomUUID());
+                .with(PipelineSettings.TOPOLOGY_UNKNOWN_CLICK_GRACE_MS, "2000");
         pipeline = Pipeline.start(settings, EnumSet.allOf(Pipeline.Part.class), false);
-        decoder = new ConfluentWireDecoder(registry.confluentCompatUrl());
-        try (CampaignAdmin campaigns = new CampaignAdmin(broker.bootstrapServers(), pipeline.serdes());
-             ClickWriter clicks = new ClickWriter(broker.bootstrapServers(), pipeline.serdes())) {
+        decoder = new ConfluentWireDecoder(kit.confluentCompatUrl());
+        try (CampaignAdmin campaigns = new CampaignAdmin(kit.bootstrapServers(), pipeline.serdes());
+             ClickWriter clicks = new ClickWriter(kit.bootstrapServers(), pipeline.serdes())) {
             campaigns.put(DemoData.campaign());
             for (String clickId : List.of("it-click-get", "it-click-form", "it-click-json", "it-click-after-garbage",
                     "it-click-query")) {
@@ -90,12 +79,6 @@ class PipelineIT {
     static void stopPipeline() {
         if (pipeline != null) {
             pipeline.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 
@@ -182,7 +165,7 @@ class PipelineIT {
         byte[] wrongMagicByte = ByteBuffer.allocate(9).put((byte) 7).putInt(1).putInt(0).array();
         byte[] unknownSchemaId = ByteBuffer.allocate(9).put((byte) 0).putInt(987_654).putInt(0).array();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (byte[] poison : List.of(garbage, wrongMagicByte, unknownSchemaId)) {
                 producer.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), "it-click-after-garbage", poison)).get();
@@ -243,25 +226,7 @@ class PipelineIT {
     }
 
     private static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "pipeline-it-reader-" + UUID.randomUUID(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
+        return kit.readAll(topic, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

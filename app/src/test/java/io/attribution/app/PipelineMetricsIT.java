@@ -1,10 +1,10 @@
 package io.attribution.app;
 
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,25 +27,15 @@ class PipelineMetricsIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static Pipeline pipeline;
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
         Path stateDir = Files.createTempDirectory("pipeline-metrics-it");
-        PipelineSettings settings = PipelineSettings.defaultsOnly()
-                .with(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
-                .with(PipelineSettings.REGISTRY_URL, registry.registryUrl())
-                .with(PipelineSettings.INGEST_PORT, "0")
-                .with(PipelineSettings.MANAGEMENT_PORT, "0")
-                .with(PipelineSettings.QUERY_PORT, "0")
-                .with(PipelineSettings.TOPOLOGY_STATE_DIR, stateDir.toString())
-                .with(PipelineSettings.TOPOLOGY_APPLICATION_ID, "pipeline-metrics-it-" + UUID.randomUUID());
+        PipelineSettings settings = PipelineSettingsOnKit.of(kit, stateDir, "pipeline-metrics-it");
         pipeline = Pipeline.start(settings, EnumSet.of(Pipeline.Part.INGEST, Pipeline.Part.TOPOLOGY), false);
     }
 
@@ -55,12 +43,6 @@ class PipelineMetricsIT {
     static void stopPipeline() {
         if (pipeline != null) {
             pipeline.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 

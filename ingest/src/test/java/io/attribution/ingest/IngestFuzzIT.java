@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectionReason;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.postback.InvalidParameterException;
 import io.attribution.postback.PostbackParameters;
 import io.attribution.schemas.RegistrySerdes;
@@ -21,25 +20,17 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,7 +40,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -82,8 +72,9 @@ class IngestFuzzIT {
             "goal", "goal_name", "goal_id", "event_id", "sale_amount", "amount", "revenue", "currency", "txn_id",
             "order_id", "adv_sub", "status", "security_token", "token", "campaign_id", "offer_id", "camp_id");
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    /** jqwik runs no Jupiter extensions: the container hooks below start and end the kit. */
+    private static final KafkaKit kit = KafkaKit.shared();
+
     private static IngestServer ingest;
     private static KafkaConsumer<String, RawPostback> consumer;
     /** The end of the topic as the answers so far account for it. */
@@ -92,23 +83,20 @@ class IngestFuzzIT {
 
     @BeforeContainer
     static void start() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
-        RegistrySerdes serdes = new RegistrySerdes(registry.registryUrl());
-        writeCampaigns(serdes,
+        kit.beforeAll();
+        RawPostbackTopic.create(kit);
+        RegistrySerdes serdes = new RegistrySerdes(kit.registryUrl());
+        CampaignsTopic.write(kit, serdes,
                 Campaign.newBuilder().setCampaignId(CAMPAIGN).setAdvertiserId("adv").setGoals(List.of())
                         .setSecurityToken(TOKEN).setAllowedIps(List.of("127.0.0.1/32", "::1")).build(),
                 Campaign.newBuilder().setCampaignId(ELSEWHERE).setAdvertiserId("adv").setGoals(List.of())
                         .setAllowedIps(List.of("10.0.0.0/8")).build());
         // Sequential requests from one address: the per-client rate limit must not answer for the edge.
         ingest = IngestServer.start(IngestConfig.builder().port(0).maxBodyBytes(MAX_BODY_BYTES)
-                .maxRequestsPerSecond(100_000).build(), broker.bootstrapServers(), serdes);
+                .maxRequestsPerSecond(100_000).build(), kit.bootstrapServers(), serdes);
         consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "ingest-fuzz-" + UUID.randomUUID(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, kit.uniqueId("ingest-fuzz"),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024),
@@ -120,7 +108,7 @@ class IngestFuzzIT {
     @AfterContainer
     static void stop() {
         System.out.println("IngestFuzzIT answers by status: " + STATUSES);
-        for (AutoCloseable closeable : new AutoCloseable[] {consumer, ingest, registry, broker}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {consumer, ingest}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -129,6 +117,7 @@ class IngestFuzzIT {
                 System.err.println("Could not close " + closeable + ": " + e);
             }
         }
+        kit.afterAll();
     }
 
     @Property(tries = 300)
@@ -193,6 +182,14 @@ class IngestFuzzIT {
     }
 
     @Example
+    void headOfAHealthProbeIsItsAnswerWithoutABodyAndStoresNothing() throws Exception {
+        RawHttp.Answer answer = send(new FuzzRequest("example", "HEAD", "/healthz?click_id=head-probe", null,
+                new byte[0], Expected.ANY, null, false));
+
+        assertThat(answer.status()).isEqualTo(200);
+    }
+
+    @Example
     void traceIsRefusedWithoutEchoingTheRequest() throws Exception {
         RawHttp.Answer answer = send(new FuzzRequest("example", "TRACE", "/postback?token=" + TOKEN, null,
                 new byte[0], Expected.ANY, null, false));
@@ -248,8 +245,13 @@ class IngestFuzzIT {
         assertThat(answer.status()).as("status for %s: %s", request, answer.body()).isBetween(200, 499);
         // Decided by the answer, not the target: /postback;x=y and the absolute form
         // http://127.0.0.1/postback reach the servlet too, and /healthz and /readyz answer 200 without storing,
-        // as does OPTIONS (the servlet's Allow answer, no body).
-        if (answer.status() == 200 && answer.field("request_id") == null && !request.method().equals("OPTIONS")) {
+        // as does OPTIONS (the servlet's Allow answer, no body). HEAD is the probes' answer without its body:
+        // only they answer it 200 (HEAD /postback is 405).
+        if (answer.status() == 200 && answer.field("request_id") == null && request.method().equals("HEAD")) {
+            assertThat(request.target()).as("a 200 to HEAD for %s", request).matches("/(healthz|readyz)(\\?.*)?");
+            assertThat(answer.body()).as("a 200 to HEAD for %s", request).isEmpty();
+        } else if (answer.status() == 200 && answer.field("request_id") == null
+                && !request.method().equals("OPTIONS")) {
             assertThat(answer.field("status")).as("a 200 without a request id for %s: %s", request, answer.body())
                     .isEqualTo("up");
         }
@@ -705,18 +707,5 @@ class IngestFuzzIT {
             }
         }
         throw new AssertionError("no record at offset " + offset);
-    }
-
-    private static void writeCampaigns(RegistrySerdes serdes, Campaign... campaigns) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(Topics.CAMPAIGNS.name(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
-        try (KafkaProducer<String, Campaign> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                new StringSerializer(), serdes.valueSerializer(Topics.CAMPAIGNS))) {
-            for (Campaign campaign : Arrays.asList(campaigns)) {
-                producer.send(new ProducerRecord<>(Topics.CAMPAIGNS.name(), campaign.getCampaignId(), campaign)).get();
-            }
-        }
     }
 }

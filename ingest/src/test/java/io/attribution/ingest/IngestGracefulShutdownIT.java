@@ -1,18 +1,14 @@
 package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Closing the ingest server while postbacks are in flight: whatever answer a client got must be
@@ -50,28 +46,14 @@ class IngestGracefulShutdownIT {
     private static final int SLOW = 10;
     private static final int QUICK = 40;
     private static final int HELD_BACK = 100;
-    private static final TopicPartition PARTITION = new TopicPartition(Topics.POSTBACKS_RAW.name(), 0);
+    private static final Duration STATE_WAIT = Duration.ofSeconds(10);
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
 
     @BeforeAll
-    static void start() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void createTopic() {
+        RawPostbackTopic.create(kit);
     }
 
     /** One request of the test and the answer it got. */
@@ -80,8 +62,9 @@ class IngestGracefulShutdownIT {
 
     @Test
     void everyAnswerIsTrueWhenTheServerClosesWithPostbacksInFlight() throws Exception {
+        EdgeMetrics metrics = new EdgeMetrics();
         IngestServer ingest = IngestServer.start(IngestConfig.builder().port(0).maxRequestsPerSecond(100_000).build(),
-                broker.bootstrapServers(), new RegistrySerdes(registry.registryUrl()));
+                kit.bootstrapServers(), new RegistrySerdes(kit.registryUrl()), metrics.registry());
         URI uri = ingest.uri();
         // Producer metadata and the schema id are in place: what follows measures the close, not a cold start.
         assertThat(RawHttp.exchange(uri, "GET", "/postback?click_id=warm-up", null, new byte[0]).status()).isEqualTo(200);
@@ -101,7 +84,8 @@ class IngestGracefulShutdownIT {
             slowSockets.add(socket);
             slowBodies.add(body);
         }
-        Thread.sleep(300);
+        await("every slow request held by the edge").atMost(STATE_WAIT).pollInterval(Duration.ofMillis(10))
+                .until(metrics::inFlight, inFlight -> inFlight == SLOW);
 
         // Quick requests fired all at once, and the close right behind them.
         ExecutorService clients = Executors.newFixedThreadPool(QUICK);
@@ -115,7 +99,10 @@ class IngestGracefulShutdownIT {
             }));
         }
         go.countDown();
-        Thread.sleep(5);
+        // The close starts once the edge has taken a quick request: holds one, or has answered one besides the
+        // warm-up (the slow ones cannot be answered before the rest of their bodies comes).
+        await("a quick request reached the edge").atMost(STATE_WAIT).pollInterval(Duration.ofMillis(1))
+                .until(() -> metrics.inFlight() > SLOW || metrics.answered() > 1);
         long closeStart = System.nanoTime();
         CompletableFuture<Duration> closed = CompletableFuture.supplyAsync(() -> {
             ingest.close();
@@ -196,40 +183,29 @@ class IngestGracefulShutdownIT {
         }
     }
 
-    private static void awaitRefused(URI uri) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = RawHttp.connect(uri)) {
-                Thread.sleep(10);
-            } catch (ConnectException refused) {
-                return;
-            }
+    private static void awaitRefused(URI uri) {
+        await("the server refuses connections once close() began").atMost(STATE_WAIT)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> refuses(uri));
+    }
+
+    private static boolean refuses(URI uri) throws IOException {
+        try (Socket probe = RawHttp.connect(uri)) {
+            return false;
+        } catch (ConnectException refused) {
+            return true;
         }
-        throw new AssertionError("the server kept accepting connections after close() began");
     }
 
     /** Every record of this test on the topic (read_committed), by click id. */
     private static Map<String, List<RawPostback>> storedByClickId() {
         Map<String, List<RawPostback>> byClickId = new HashMap<>();
-        try (KafkaConsumer<String, RawPostback> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "shutdown-it-" + UUID.randomUUID(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new RegistrySerdes(registry.registryUrl()).valueDeserializer(Topics.POSTBACKS_RAW))) {
-            consumer.assign(List.of(PARTITION));
-            consumer.seekToBeginning(List.of(PARTITION));
-            long end = consumer.endOffsets(List.of(PARTITION), Duration.ofSeconds(10)).get(PARTITION);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (consumer.position(PARTITION) < end && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, RawPostback> record : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(record.key()).isEqualTo(record.value().getClickId());
-                    if (record.key().startsWith("shutdown-")) {
-                        byClickId.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
-                    }
-                }
+        for (ConsumerRecord<String, RawPostback> record : kit.readAll(Topics.POSTBACKS_RAW.name(),
+                new StringDeserializer(), new RegistrySerdes(kit.registryUrl()).valueDeserializer(Topics.POSTBACKS_RAW))) {
+            assertThat(record.key()).isEqualTo(record.value().getClickId());
+            if (record.key().startsWith("shutdown-")) {
+                byClickId.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
             }
-            assertThat(consumer.position(PARTITION)).as("read to the end").isGreaterThanOrEqualTo(end);
         }
         return byClickId;
     }

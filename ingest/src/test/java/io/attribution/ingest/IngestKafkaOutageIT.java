@@ -1,14 +1,13 @@
 package io.attribution.ingest;
 
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,27 +22,24 @@ class IngestKafkaOutageIT {
     private static final IngestConfig CONFIG = IngestConfig.builder().port(0)
             .produceTimeout(Duration.ofSeconds(3)).build();
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.ownBroker();
+
     private static IngestServer ingest;
     private static IngestHttp http;
 
     @BeforeAll
     static void startPipelineEdge() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
-        ingest = IngestServer.start(CONFIG, broker.bootstrapServers(), new RegistrySerdes(registry.registryUrl()));
+        RawPostbackTopic.create(kit);
+        ingest = IngestServer.start(CONFIG, kit.bootstrapServers(), new RegistrySerdes(kit.registryUrl()));
         http = new IngestHttp(ingest.uri());
     }
 
     @AfterAll
     static void stopPipelineEdge() {
-        closeQuietly(ingest);
-        closeQuietly(registry);
-        closeQuietly(broker);
+        if (ingest != null) {
+            ingest.close();
+        }
     }
 
     @Test
@@ -51,7 +47,7 @@ class IngestKafkaOutageIT {
         IngestServerIT.assertAccepted(http.get("/postback?click_id=before-outage"));
         assertThat(http.get("/readyz").status()).isEqualTo(200);
 
-        broker.close();
+        kit.stopBroker();
 
         IngestHttp.Answer answer = http.get("/postback?click_id=during-outage");
         assertThat(answer.status()).as(answer.rawBody()).isEqualTo(503);
@@ -66,16 +62,5 @@ class IngestKafkaOutageIT {
                     assertThat(readiness.status()).isEqualTo(503);
                     assertThat(readiness.field("status")).isEqualTo("down");
                 });
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            System.err.println("Could not close " + closeable + ": " + e);
-        }
     }
 }

@@ -1,47 +1,37 @@
 package io.attribution.ingest;
 
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Each defence of the edge against a hostile or broken client, on the real server. */
 class IngestLimitsIT {
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
 
     @BeforeAll
-    static void startKafka() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void createTopic() {
+        RawPostbackTopic.create(kit);
     }
 
     private static IngestServer start(IngestConfig.Builder config) throws Exception {
-        return IngestServer.start(config.port(0).build(), broker.bootstrapServers(), new RegistrySerdes(registry.registryUrl()));
+        return start(config, new EdgeMetrics());
+    }
+
+    private static IngestServer start(IngestConfig.Builder config, EdgeMetrics metrics) throws Exception {
+        return IngestServer.start(config.port(0).build(), kit.bootstrapServers(), new RegistrySerdes(kit.registryUrl()),
+                metrics.registry());
     }
 
     @Test
@@ -123,12 +113,14 @@ class IngestLimitsIT {
     void whenEveryRequestSlotIsBusyTheNextRequestGets503() throws Exception {
         IngestConfig.Builder config = IngestConfig.builder().minRequestDataRate(0)
                 .maxConcurrentRequests(1).maxQueueWait(Duration.ofMillis(300));
-        try (IngestServer ingest = start(config);
+        EdgeMetrics metrics = new EdgeMetrics();
+        try (IngestServer ingest = start(config, metrics);
              RawHttpClient holder = new RawHttpClient(ingest.uri(), "127.0.0.2")) {
             // Headers sent, body promised but not sent: the request holds the only slot.
             holder.send("POST /postback HTTP/1.1\r\nHost: ingest\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                     + "Connection: close\r\nContent-Length: 20\r\n\r\n");
-            Thread.sleep(300);
+            await("the held request in the edge").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(metrics::inFlight, inFlight -> inFlight == 1);
 
             int saturated = RawHttpClient.get(ingest.uri(), "127.0.0.3", "/postback?click_id=waiting");
 

@@ -1,13 +1,12 @@
 package io.attribution.ingest;
 
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.management.ManagementServer;
 import io.attribution.schemas.RegistrySerdes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,26 +28,12 @@ class IngestMetricsIT {
     private static final String REQUESTS = "postback_requests_total";
     private static final Duration SCRAPE_WAIT = Duration.ofSeconds(10);
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
 
     @BeforeAll
-    static void startKafka() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void createTopic() {
+        RawPostbackTopic.create(kit);
     }
 
     @Test
@@ -138,8 +122,8 @@ class IngestMetricsIT {
 
         static Edge start(IngestConfig.Builder config) throws Exception {
             PrometheusRegistry metrics = new PrometheusRegistry();
-            IngestServer ingest = IngestServer.start(config.port(0).build(), broker.bootstrapServers(),
-                    new RegistrySerdes(registry.registryUrl()), metrics);
+            IngestServer ingest = IngestServer.start(config.port(0).build(), kit.bootstrapServers(),
+                    new RegistrySerdes(kit.registryUrl()), metrics);
             try {
                 return new Edge(ingest, ManagementServer.start("127.0.0.1", 0, metrics));
             } catch (Exception e) {

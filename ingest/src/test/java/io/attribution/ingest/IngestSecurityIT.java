@@ -4,28 +4,17 @@ import io.attribution.avro.Campaign;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectionReason;
 import io.attribution.campaigns.SecurityToken;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
-import io.attribution.schemas.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,32 +27,29 @@ class IngestSecurityIT {
     private static final String TOKEN = "tok-3f9a";
     private static final String SECRET = "hmac-key-1";
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static RawPostbackTopic topic;
     private static IngestServer ingest;
     private static IngestServer behindProxy;
 
     @BeforeAll
     static void start() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        topic = RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
-        RegistrySerdes serdes = new RegistrySerdes(registry.registryUrl());
-        writeCampaigns(serdes,
-                campaign("tokened").setSecurityToken(TOKEN),
-                campaign("signed").setSigningSecret(SECRET),
-                campaign("allow-listed").setAllowedIps(List.of("127.0.0.3/32", "::1")));
-        ingest = IngestServer.start(IngestConfig.builder().port(0).build(), broker.bootstrapServers(), serdes);
+        topic = RawPostbackTopic.create(kit);
+        RegistrySerdes serdes = new RegistrySerdes(kit.registryUrl());
+        CampaignsTopic.write(kit, serdes,
+                campaign("tokened").setSecurityToken(TOKEN).build(),
+                campaign("signed").setSigningSecret(SECRET).build(),
+                campaign("allow-listed").setAllowedIps(List.of("127.0.0.3/32", "::1")).build());
+        ingest = IngestServer.start(IngestConfig.builder().port(0).build(), kit.bootstrapServers(), serdes);
         behindProxy = IngestServer.start(IngestConfig.builder().port(0).trustedProxies(List.of("127.0.0.4")).build(),
-                broker.bootstrapServers(), serdes);
+                kit.bootstrapServers(), serdes);
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {ingest, behindProxy, registry, broker}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {ingest, behindProxy}) {
             try {
                 if (closeable != null) {
                     closeable.close();
@@ -197,19 +183,5 @@ class IngestSecurityIT {
 
     private static Campaign.Builder campaign(String id) {
         return Campaign.newBuilder().setCampaignId(id).setAdvertiserId("adv-" + id).setGoals(List.of());
-    }
-
-    private static void writeCampaigns(RegistrySerdes serdes, Campaign.Builder... campaigns) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(Topics.CAMPAIGNS.name(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
-        try (KafkaProducer<String, Campaign> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                new StringSerializer(), serdes.valueSerializer(Topics.CAMPAIGNS))) {
-            for (Campaign.Builder campaign : campaigns) {
-                Campaign built = campaign.build();
-                producer.send(new ProducerRecord<>(Topics.CAMPAIGNS.name(), built.getCampaignId(), built)).get();
-            }
-        }
     }
 }

@@ -1,13 +1,13 @@
 package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,29 +35,25 @@ import static org.junit.jupiter.api.Named.named;
  */
 class IngestServerIT {
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static RawPostbackTopic topic;
     private static IngestServer ingest;
     private static IngestHttp http;
 
     @BeforeAll
     static void startPipelineEdge() throws Exception {
-        // The registry is a child process that takes a few seconds: start it while the broker starts.
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart =
-                CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        topic = RawPostbackTopic.create(broker.bootstrapServers(), registry.registryUrl());
-        ingest = startIngest(IngestConfig.builder().port(0).build(), registry.registryUrl());
+        topic = RawPostbackTopic.create(kit);
+        ingest = startIngest(IngestConfig.builder().port(0).build(), kit.registryUrl());
         http = new IngestHttp(ingest.uri());
     }
 
     @AfterAll
     static void stopPipelineEdge() {
-        closeQuietly(ingest);
-        closeQuietly(registry);
-        closeQuietly(broker);
+        if (ingest != null) {
+            ingest.close();
+        }
     }
 
     // --- accepted postbacks -------------------------------------------------------------------
@@ -196,7 +192,7 @@ class IngestServerIT {
     @Test
     void bodiesOverTheLimitGet413WhetherSizedOrChunkedAndWriteNothing() throws Exception {
         try (IngestServer small = startIngest(IngestConfig.builder().port(0).maxBodyBytes(1024).build(),
-                registry.registryUrl())) {
+                kit.registryUrl())) {
             IngestHttp smallHttp = new IngestHttp(small.uri());
             long offsetBefore = topic.endOffset();
 
@@ -251,7 +247,7 @@ class IngestServerIT {
     // --- helpers ------------------------------------------------------------------------------
 
     private static IngestServer startIngest(IngestConfig config, String registryUrl) throws Exception {
-        return IngestServer.start(config, broker.bootstrapServers(), new RegistrySerdes(registryUrl));
+        return IngestServer.start(config, kit.bootstrapServers(), new RegistrySerdes(registryUrl));
     }
 
     static void assertAccepted(IngestHttp.Answer answer) {
@@ -297,17 +293,6 @@ class IngestServerIT {
     private static int closedPort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            System.err.println("Could not close " + closeable + ": " + e);
         }
     }
 }

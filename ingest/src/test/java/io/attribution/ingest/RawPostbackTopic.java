@@ -1,11 +1,9 @@
 package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -33,21 +29,16 @@ final class RawPostbackTopic {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final TopicPartition PARTITION = new TopicPartition(Topics.POSTBACKS_RAW.name(), 0);
 
-    private final String bootstrapServers;
-    private final String registryUrl;
+    private final KafkaKit kit;
 
-    private RawPostbackTopic(String bootstrapServers, String registryUrl) {
-        this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
+    private RawPostbackTopic(KafkaKit kit) {
+        this.kit = kit;
     }
 
-    /** Creates the topic (one partition, replication 1) and returns a reader for it. */
-    static RawPostbackTopic create(String bootstrapServers, String registryUrl) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(new NewTopic(Topics.POSTBACKS_RAW.name(), 1, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
-        return new RawPostbackTopic(bootstrapServers, registryUrl);
+    /** Creates the topic (one partition) on the kit's broker and returns a reader for it. */
+    static RawPostbackTopic create(KafkaKit kit) {
+        kit.createTopics(1, Topics.POSTBACKS_RAW.name());
+        return new RawPostbackTopic(kit);
     }
 
     /** The offset the next record will get: records written from now on are at or after it. */
@@ -110,12 +101,12 @@ final class RawPostbackTopic {
 
     private KafkaConsumer<String, RawPostback> consumer() {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "ingest-it-" + UUID.randomUUID(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, kit.uniqueId("ingest-it"),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(config, new StringDeserializer(),
-                new RegistrySerdes(registryUrl).valueDeserializer(Topics.POSTBACKS_RAW));
+                new RegistrySerdes(kit.registryUrl()).valueDeserializer(Topics.POSTBACKS_RAW));
     }
 }

@@ -7,20 +7,15 @@ import io.attribution.avro.Click;
 import io.attribution.avro.Goal;
 import io.attribution.avro.PayoutType;
 import io.attribution.avro.RawPostback;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topic;
 import io.attribution.schemas.Topics;
 import io.attribution.topology.AttributionSettings;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +24,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
@@ -43,7 +39,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -74,8 +69,9 @@ class AttributionQueryIT {
     @TempDir
     static Path stateRoot;
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static RegistrySerdes serdes;
     private static KafkaProducer<String, SpecificRecord> producer;
     private static final List<StreamsInstance> instances = new ArrayList<>();
@@ -97,11 +93,8 @@ class AttributionQueryIT {
 
     @BeforeAll
     static void startThreeInstances() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart = CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
-        registry = registryStart.join();
-        serdes = new RegistrySerdes(registry.registryUrl());
-        createTopics();
+        PipelineTopics.create(kit, PARTITIONS, 1);
+        serdes = new RegistrySerdes(kit.registryUrl());
         producer = producer();
 
         for (String campaign : List.of("camp-a", "camp-b")) {
@@ -117,10 +110,10 @@ class AttributionQueryIT {
         }
         producer.flush();
 
-        String applicationId = "attribution-query-" + UUID.randomUUID();
+        String applicationId = kit.uniqueId("attribution-query");
         AttributionSettings settings = AttributionSettings.defaults().withUnknownClickGrace(Duration.ofSeconds(1));
         for (int i = 0; i < 3; i++) {
-            instances.add(AttributionInstance.start(broker.bootstrapServers(), serdes, applicationId,
+            instances.add(AttributionInstance.start(kit.bootstrapServers(), serdes, applicationId,
                     stateRoot.resolve("instance-" + i), 1, settings));
         }
         await("three instances running").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
@@ -143,14 +136,8 @@ class AttributionQueryIT {
     @AfterAll
     static void stop() {
         instances.forEach(StreamsInstance::close);
-        for (AutoCloseable closeable : new AutoCloseable[] {producer, registry, broker}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                System.err.println("Could not close " + closeable + ": " + e);
-            }
+        if (producer != null) {
+            producer.close();
         }
     }
 
@@ -373,24 +360,9 @@ class AttributionQueryIT {
                 .setRevenueType(PayoutType.FIXED).setRevenue(new BigDecimal(revenue)).build();
     }
 
-    private static void createTopics() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (Topic<?> topic : Topics.all()) {
-                NewTopic newTopic = new NewTopic(topic.name(), topic.compacted() ? 1 : PARTITIONS, (short) 1);
-                if (topic.compacted()) {
-                    newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-                }
-                topics.add(newTopic);
-            }
-            topics.add(new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1));
-            admin.createTopics(topics).all().get();
-        }
-    }
-
     /** One producer for every record type: the serializer takes the schema from the record. */
     private static KafkaProducer<String, SpecificRecord> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 new StringSerializer(), serdes.valueSerde(SpecificRecord.class).serializer());
     }

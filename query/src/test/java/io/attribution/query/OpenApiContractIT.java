@@ -16,21 +16,16 @@ import io.attribution.avro.Click;
 import io.attribution.avro.Goal;
 import io.attribution.avro.PayoutType;
 import io.attribution.avro.RawPostback;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.query.protocol.QueryProtocol;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topic;
 import io.attribution.schemas.Topics;
 import io.attribution.topology.AttributionSettings;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -41,6 +36,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -66,7 +62,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -111,8 +106,9 @@ class OpenApiContractIT {
     @TempDir
     static Path stateDir;
 
-    private static EmbeddedKafkaBroker broker;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static StreamsInstance instance;
     private static Instant seededAt;
 
@@ -124,22 +120,16 @@ class OpenApiContractIT {
 
     @BeforeAll
     static void startAndSeed() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart = CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        try {
-            broker = EmbeddedKafkaBroker.start();
-            createTopics();
-        } finally {
-            registry = registryStart.join();
-        }
-        RegistrySerdes serdes = new RegistrySerdes(registry.registryUrl());
+        PipelineTopics.create(kit, 3, 3);
+        RegistrySerdes serdes = new RegistrySerdes(kit.registryUrl());
         seededAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        try (Writer writer = new Writer(broker.bootstrapServers(), serdes)) {
+        try (Writer writer = new Writer(kit.bootstrapServers(), serdes)) {
             // The campaign and clicks first: the global campaign store is loaded before processing starts.
             writer.write(Topics.CAMPAIGNS, CAMPAIGN, campaign());
             writer.write(Topics.CLICKS, CLICK, click(CLICK));
             writer.write(Topics.CLICKS, TXN_CLICK, click(TXN_CLICK));
 
-            instance = AttributionInstance.start(broker.bootstrapServers(), serdes, "openapi-contract-" + UUID.randomUUID(),
+            instance = AttributionInstance.start(kit.bootstrapServers(), serdes, kit.uniqueId("openapi-contract"),
                     stateDir, 0, AttributionSettings.defaults());
             document = JSON.readTree(get("/openapi.json").body());
             schemas = SchemaRegistry.withDialect(Dialects.getOpenApi31(), builder -> builder
@@ -178,12 +168,6 @@ class OpenApiContractIT {
     static void stop() {
         if (instance != null) {
             instance.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 
@@ -628,21 +612,6 @@ class OpenApiContractIT {
     }
 
     // --- the seed ---
-
-    private static void createTopics() throws Exception {
-        List<NewTopic> topics = new ArrayList<>();
-        for (Topic<?> topic : Topics.all()) {
-            NewTopic newTopic = new NewTopic(topic.name(), 3, (short) 1);
-            if (topic.compacted()) {
-                newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            }
-            topics.add(newTopic);
-        }
-        topics.add(new NewTopic(Topics.DEAD_LETTERS, 3, (short) 1));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(topics).all().get();
-        }
-    }
 
     private static Campaign campaign() {
         Goal install = Goal.newBuilder().setGoalId("install").setValue("install")

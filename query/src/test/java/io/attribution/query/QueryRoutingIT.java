@@ -1,11 +1,8 @@
 package io.attribution.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.attribution.embedded.EmbeddedKafkaBroker;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.query.protocol.QueryProtocol;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,6 +18,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -34,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -58,7 +55,9 @@ class QueryRoutingIT {
     @TempDir
     static Path stateRoot;
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static final List<StreamsInstance> instances = new ArrayList<>();
     private static final Map<String, Long> expectedByWord = new TreeMap<>();
     private static final Map<String, Integer> partitionOfWord = new HashMap<>();
@@ -67,13 +66,10 @@ class QueryRoutingIT {
 
     @BeforeAll
     static void startThreeInstances() throws Exception {
-        broker = EmbeddedKafkaBroker.start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(WordCounts.TOPIC, WordCounts.PARTITIONS, (short) 1))).all().get();
-        }
-        String applicationId = "query-routing-" + UUID.randomUUID();
+        kit.createTopics(WordCounts.PARTITIONS, WordCounts.TOPIC);
+        String applicationId = kit.uniqueId("query-routing");
         for (int i = 0; i < 3; i++) {
-            instances.add(QueryInstance.start(broker.bootstrapServers(), applicationId, stateRoot.resolve("instance-" + i)));
+            instances.add(QueryInstance.start(kit.bootstrapServers(), applicationId, stateRoot.resolve("instance-" + i)));
         }
         // Every partition active on one instance and standby on another, and every instance active for some.
         await("three instances share the partitions, each with a standby").atMost(Duration.ofSeconds(45))
@@ -93,9 +89,6 @@ class QueryRoutingIT {
     @AfterAll
     static void stop() {
         instances.forEach(StreamsInstance::close);
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test
@@ -316,7 +309,7 @@ class QueryRoutingIT {
 
     private static void produceWords() throws Exception {
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         Map<String, List<Future<RecordMetadata>>> sent = new LinkedHashMap<>();

@@ -12,12 +12,12 @@ import io.attribution.avro.Goal;
 import io.attribution.avro.MultiConversionMode;
 import io.attribution.avro.PayoutType;
 import io.attribution.avro.RawPostback;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -40,20 +40,14 @@ class RegistrySerdesIT {
 
     private static final Instant AT = Instant.parse("2026-11-25T12:00:00Z");
 
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static RegistrySerdes serdes;
 
     @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.start();
-        serdes = new RegistrySerdes(registry.registryUrl());
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        if (registry != null) {
-            registry.close();
-        }
+    static void connectSerdes() {
+        serdes = new RegistrySerdes(kit.registryUrl());
     }
 
     @Test

@@ -3,8 +3,7 @@ package io.attribution.connect.postbacks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.ConversionStatus;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,6 +16,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,8 +42,9 @@ class AffiliatePostbacksIT {
     private static final String DEAD_LETTERS = "affiliate-postbacks.dead-letters";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static EmbeddedSchemaRegistry registry;
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static AffiliateServer affiliates;
     private static ConnectWorker worker;
     private static RegistrySerdes serdes;
@@ -55,18 +55,12 @@ class AffiliatePostbacksIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // The registry (a child JVM) is the slow one: it boots while the rest starts.
-        CompletableFuture<EmbeddedSchemaRegistry> registryStarted = CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        try {
-            broker = EmbeddedKafkaBroker.start();
-            affiliates = new AffiliateServer();
-            TestConversions.createTopic(broker.bootstrapServers(), TOPIC, 1);
-            worker = ConnectWorker.start(broker.bootstrapServers(), ConnectWorker.pluginPath(), Map.of());
-        } finally {
-            registry = registryStarted.join();
-        }
-        serdes = new RegistrySerdes(registry.registryUrl());
-        conversions = new TestConversions(broker.bootstrapServers(), serdes);
+        // The registry (a child JVM) may still be starting: it is first needed for the serdes.
+        affiliates = new AffiliateServer();
+        kit.createTopics(1, TOPIC);
+        worker = ConnectWorker.start(kit.bootstrapServers(), ConnectWorker.pluginPath(), Map.of());
+        serdes = new RegistrySerdes(kit.registryUrl());
+        conversions = new TestConversions(kit.bootstrapServers(), serdes);
 
         ConnectWorker.Answer created = worker.post("/connectors", Map.of("name", CONNECTOR, "config", connectorConfig()));
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
@@ -74,8 +68,8 @@ class AffiliatePostbacksIT {
 
         deadLetterValues = serdes.valueSerde(AttributedConversion.class).deserializer();
         deadLetterConsumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-dead-letters",
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, kit.uniqueId("it-dead-letters"),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
@@ -86,7 +80,7 @@ class AffiliatePostbacksIT {
         config.remove("name");
         config.keySet().removeIf(key -> key.startsWith("affiliates."));
         config.put("tasks.max", "1");
-        config.put("value.converter.apicurio.registry.url", registry.registryUrl());
+        config.put("value.converter.apicurio.registry.url", kit.registryUrl());
         config.put("retry.max.attempts", "3");
         config.put("retry.backoff.ms", "100");
         config.put("retry.backoff.max.ms", "400");
@@ -123,12 +117,6 @@ class AffiliatePostbacksIT {
         }
         if (affiliates != null) {
             affiliates.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        if (registry != null) {
-            registry.close();
         }
     }
 

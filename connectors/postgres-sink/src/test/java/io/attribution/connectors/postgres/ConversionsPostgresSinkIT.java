@@ -7,17 +7,10 @@ import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.ConversionStatus;
 import io.attribution.avro.RejectionReason;
 import io.attribution.embedded.Directories;
-import io.attribution.embedded.EmbeddedKafkaBroker;
-import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,6 +24,7 @@ import org.apache.kafka.connect.runtime.standalone.StandaloneHerder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -50,13 +44,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -75,9 +66,9 @@ class ConversionsPostgresSinkIT {
     private static final String DB_USER = "attribution";
     private static final String DB_PASSWORD = "it-" + UUID.randomUUID();
 
-    private static EmbeddedKafkaBroker broker;
-    private static CompletableFuture<EmbeddedSchemaRegistry> registryStart;
-    private static EmbeddedSchemaRegistry registry;
+    @RegisterExtension
+    static final KafkaKit kit = KafkaKit.shared();
+
     private static EmbeddedPostgres postgres;
     private static Connect<StandaloneHerder> connect;
     private static Path workDir;
@@ -88,16 +79,13 @@ class ConversionsPostgresSinkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // The registry (a child JVM) takes longest: it starts while the rest does.
-        registryStart = CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
+        // The registry (a child JVM) may still be starting: it is first needed for the serdes.
         workDir = Files.createTempDirectory("postgres-sink-it");
-        broker = EmbeddedKafkaBroker.start();
-        createTopic(Topics.CONVERSIONS_ATTRIBUTED.name(), 2);
+        kit.createTopics(2, Topics.CONVERSIONS_ATTRIBUTED.name());
         startPostgres();
         committedConfig = JSON.readTree(Files.readString(Path.of(System.getProperty("postgres-sink.connector-config"))));
         startConnectWorker();
-        registry = registryStart.join();
-        serdes = new RegistrySerdes(registry.registryUrl());
+        serdes = new RegistrySerdes(kit.registryUrl());
         createConnector();
     }
 
@@ -108,13 +96,6 @@ class ConversionsPostgresSinkIT {
             connect.awaitStop();
         }
         Exit.resetExitProcedure();
-        if (registryStart != null) {
-            Optional.ofNullable(registryStart.handle((started, failure) -> started).join())
-                    .ifPresent(EmbeddedSchemaRegistry::close);
-        }
-        if (broker != null) {
-            broker.close();
-        }
         if (postgres != null) {
             try {
                 postgres.close();
@@ -222,7 +203,7 @@ class ConversionsPostgresSinkIT {
     @Test
     void anUnreadableRecordGoesToTheDeadLetterTopicAndTheConnectorGoesOn() throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.CONVERSIONS_ATTRIBUTED.name(), "it-click-poison",
                     "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
@@ -232,7 +213,8 @@ class ConversionsPostgresSinkIT {
         await().atMost(ROWS_TIMEOUT).untilAsserted(() ->
                 assertThat(rows("it-conv-after-poison")).containsKey("it-conv-after-poison"));
         String deadLetters = committedConfig.at("/config/errors.deadletterqueue.topic.name").asText();
-        await().atMost(ROWS_TIMEOUT).untilAsserted(() -> assertThat(readAll(deadLetters))
+        await().atMost(ROWS_TIMEOUT).untilAsserted(() -> assertThat(
+                        kit.readAll(deadLetters, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
                 .anySatisfy(record -> {
                     assertThat(record.key()).isEqualTo("it-click-poison".getBytes(StandardCharsets.UTF_8));
                     assertThat(record.headers().lastHeader("__connect.errors.topic").value())
@@ -264,7 +246,7 @@ class ConversionsPostgresSinkIT {
     /** Written as the topology writes them: keyed by click_id, through the registry serdes. */
     private static void write(AttributedConversion... conversions) throws Exception {
         try (KafkaProducer<String, AttributedConversion> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers(),
                         ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), serdes.valueSerializer(Topics.CONVERSIONS_ATTRIBUTED))) {
             for (AttributedConversion conversion : conversions) {
@@ -314,24 +296,6 @@ class ConversionsPostgresSinkIT {
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "postgres-sink-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            consumer.poll(Duration.ofSeconds(2)).forEach(records::add);
-        }
-        return records;
-    }
-
-    private static void createTopic(String name, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
-        }
-    }
 
     /**
      * PostgreSQL on 127.0.0.1, a free port, with a database and an owner as an operator would set
@@ -360,7 +324,7 @@ class ConversionsPostgresSinkIT {
     /** A standalone worker as {@code connect-standalone.sh} starts one, with the built plugin directories. */
     private static void startConnectWorker() {
         Map<String, String> worker = new HashMap<>();
-        worker.put("bootstrap.servers", broker.bootstrapServers());
+        worker.put("bootstrap.servers", kit.bootstrapServers());
         worker.put("plugin.path", System.getProperty("postgres-sink.plugin-path"));
         worker.put("listeners", "http://127.0.0.1:0");
         worker.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
@@ -388,7 +352,7 @@ class ConversionsPostgresSinkIT {
         config.put("connection.url", jdbcUrl);
         config.put("connection.username", DB_USER);
         config.put("connection.password", DB_PASSWORD);
-        config.put("value.converter.apicurio.registry.url", registry.registryUrl());
+        config.put("value.converter.apicurio.registry.url", kit.registryUrl());
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(connectorUri)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)))
