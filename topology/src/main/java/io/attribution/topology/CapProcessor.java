@@ -107,6 +107,8 @@ final class CapProcessor implements Processor<String, ConversionCandidate, Strin
         if (holdsSlot(requested) && !holdsSlot(effective) && caps.isPresent()) {
             Optional<String> full = caps.get().full();
             if (full.isPresent()) {
+                // The ledger took the advertiser's word: remember that the conversion's status is still the old one.
+                keep(conversion, effective, slot, hold != null);
                 return rejected(candidate, RejectionReason.CAP_REACHED, "status " + requested + " refused: "
                         + full.get() + "; conversion " + conversion.getConversionId() + " stays " + effective);
             }

@@ -200,6 +200,21 @@ class CapTest {
     }
 
     @Test
+    void anUpdateAfterARefusedApprovalNamesTheStatusTheConversionKept() {
+        givenCapOfOne(false, "America/New_York", EVENING_NY.minus(Duration.ofDays(1)));
+        assertThat(outcomeOf(lead("click-1", EVENING_NY, "o1", "approved"))).isEqualTo("NEW APPROVED");
+        assertThat(outcomeOf(lead("click-2", EVENING_NY.plusSeconds(60), "o2", "rejected"))).isEqualTo("NEW REJECTED");
+        assertThat(outcomeOf(lead("click-2", EVENING_NY.plusSeconds(120), "o2", "approved")))
+                .isEqualTo("REJECTED CAP_REACHED");
+
+        // Found by the property test: the advertiser asked for approved, but the conversion is still rejected.
+        assertThat(outcomeOf(lead("click-2", EVENING_NY.plusSeconds(180), "o2", "cancelled")))
+                .isEqualTo("UPDATED REJECTED -> CANCELLED");
+        assertThat(outcomeOf(postback("click-2", EVENING_NY.plusSeconds(240), "txn_id", "o2", "status", "cancelled")))
+                .isEqualTo("REJECTED DUPLICATE_TXN");
+    }
+
+    @Test
     void aConversionCancelledByACapCanBeApprovedOnceTheCapIsRemoved() {
         givenCapOfOne(false, "America/New_York", EVENING_NY.minus(Duration.ofDays(1)));
         assertThat(outcomeOf(lead("click-1", EVENING_NY, "o1", "approved"))).isEqualTo("NEW APPROVED");
