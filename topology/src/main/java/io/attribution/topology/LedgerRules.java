@@ -32,7 +32,11 @@ import java.util.function.Function;
  *   <li>ONE_PER_CLICK: one conversion per click and goal, else DUPLICATE_CONVERSION.</li>
  *   <li>ALLOW_UNIQUE_TXN and UNIQUE_TXN: a postback without txn id counts once per click and goal.</li>
  *   <li>ALLOW: anything else counts.</li>
+ *   <li>Past the {@link StateBounds} (conversions of a click, postbacks a ledger remembers):
+ *       LIMIT_EXCEEDED, and the ledger stays as it was.</li>
  * </ul>
+ * What the caps decide goes on as a Candidate: conversions of a goal with a cap, and every later
+ * status of a conversion the caps decided once, since they keep its effective status and slot.
  */
 final class LedgerRules {
 
@@ -54,8 +58,7 @@ final class LedgerRules {
      *
      * @param campaigns campaigns as they are now, by id (null: unknown)
      */
-    Decision onClick(ConversionLedger ledger, ConversionCandidate candidate,
-                            Function<String, Campaign> campaigns) {
+    Decision onClick(ConversionLedger ledger, ConversionCandidate candidate, Function<String, Campaign> campaigns) {
         AttributedConversion conversion = candidate.getConversion();
         if (ledger.getFingerprints().contains(candidate.getFingerprint())) {
             return rejected(candidate, RejectionReason.DUPLICATE_CONVERSION, "identical postback already received");
@@ -98,7 +101,7 @@ final class LedgerRules {
      * @param campaigns campaigns as they are now, by id (null: unknown)
      */
     Decision onAdvertiserTxn(ConversionLedger ledger, ConversionCandidate candidate,
-                                    Function<String, Campaign> campaigns) {
+                             Function<String, Campaign> campaigns) {
         if (ledger.getFingerprints().contains(candidate.getFingerprint())) {
             return rejected(candidate, RejectionReason.DUPLICATE_CONVERSION, "identical postback already received");
         }
@@ -112,14 +115,14 @@ final class LedgerRules {
     }
 
     /** The key of an advertiser's ledger: a txn id counts once per advertiser across clicks. */
-    static String advertiserTxnKey(AttributedConversion conversion) {
+    private static String advertiserTxnKey(AttributedConversion conversion) {
         return conversion.getAdvertiserId() + SEPARATOR + conversion.getTxnId();
     }
 
     /** Whether a txn id of this campaign may live in its advertiser's ledger: UNIQUE_TXN anywhere in it. */
-    static boolean hasAdvertiserScope(Campaign campaign) {
-        return campaign != null && (campaign.getMultiConversion() == MultiConversionMode.UNIQUE_TXN
-                || campaign.getGoals().stream().anyMatch(goal -> goal.getMultiConversion() == MultiConversionMode.UNIQUE_TXN));
+    private static boolean hasAdvertiserScope(Campaign campaign) {
+        return campaign != null && (campaign.getMultiConversion() == MultiConversionMode.UNIQUE_TXN || campaign.getGoals()
+                .stream().anyMatch(goal -> goal.getMultiConversion() == MultiConversionMode.UNIQUE_TXN));
     }
 
     private static Optional<AttributedConversion> sameTxn(ConversionLedger ledger, String txnId) {
