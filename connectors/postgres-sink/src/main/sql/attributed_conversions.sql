@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS attributed_conversions (
     txn_id          text,
     status          text          NOT NULL,
     previous_status text,
+    status_reason   text,
     sale_amount     numeric(18,6),
     revenue         numeric(18,6) NOT NULL,
     payout          numeric(18,6) NOT NULL,
@@ -52,8 +53,11 @@ COMMENT ON COLUMN attributed_conversions.conversion_id IS
 COMMENT ON COLUMN attributed_conversions.request_id IS
     'The postback the row''s current state comes from (the latest status update''s, if any).';
 COMMENT ON COLUMN attributed_conversions.txn_id IS 'The advertiser''s order id, if the postback had one.';
-COMMENT ON COLUMN attributed_conversions.status IS 'APPROVED, PENDING, REJECTED or CANCELLED: the latest word of the advertiser.';
+COMMENT ON COLUMN attributed_conversions.status IS
+    'APPROVED, PENDING, REJECTED or CANCELLED: the latest word of the advertiser, or CANCELLED by a cap (see status_reason).';
 COMMENT ON COLUMN attributed_conversions.previous_status IS 'The status before the latest update; null if never updated.';
+COMMENT ON COLUMN attributed_conversions.status_reason IS
+    'Why the network, not the advertiser, chose the status: CAP_REACHED for a conversion over its goal''s cap (status CANCELLED); null otherwise.';
 COMMENT ON COLUMN attributed_conversions.sale_amount IS 'The sale amount the advertiser reported, exact, in currency; null if none.';
 COMMENT ON COLUMN attributed_conversions.revenue IS 'What the network earns from the advertiser, exact, in currency.';
 COMMENT ON COLUMN attributed_conversions.payout IS 'What the network pays the affiliate, exact, in currency.';

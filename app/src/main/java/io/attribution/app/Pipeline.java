@@ -15,6 +15,7 @@ import io.attribution.query.QueryServer;
 import io.attribution.query.routing.QueryRouter;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.topology.AttributionSettings;
+import io.attribution.topology.StateBounds;
 import io.attribution.topology.StreamsSettings;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -129,7 +130,9 @@ public final class Pipeline implements AutoCloseable {
             AttributionSettings rules = new AttributionSettings(
                     settings.millis(PipelineSettings.TOPOLOGY_UNKNOWN_CLICK_GRACE_MS),
                     AttributionSettings.DEFAULT_GRACE_CHECK_INTERVAL,
-                    Duration.ofDays(settings.integer(PipelineSettings.TOPOLOGY_CLICK_RETENTION_DAYS)));
+                    Duration.ofDays(settings.integer(PipelineSettings.TOPOLOGY_CLICK_RETENTION_DAYS)),
+                    new StateBounds(settings.integer(PipelineSettings.TOPOLOGY_MAX_CONVERSIONS_PER_CLICK),
+                            StateBounds.DEFAULT_CONVERSION_BYTES_PER_KEY));
             AttributionService topology = AttributionService.start(serdes, StreamsSettings.of(
                     settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, streamsOverrides),
                     rules, TOPOLOGY_READY_TIMEOUT, settings.integer(PipelineSettings.TOPOLOGY_MAX_THREAD_REPLACEMENTS, 0));

@@ -2,6 +2,7 @@ package io.attribution.app;
 
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.topology.BoundedRocksDbMemory;
+import io.attribution.topology.StateBounds;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -44,6 +45,7 @@ public final class PipelineSettings {
     public static final String TOPOLOGY_STATE_DIR = "topology.state.dir";
     public static final String TOPOLOGY_UNKNOWN_CLICK_GRACE_MS = "topology.unknown.click.grace.ms";
     public static final String TOPOLOGY_CLICK_RETENTION_DAYS = "topology.click.retention.days";
+    public static final String TOPOLOGY_MAX_CONVERSIONS_PER_CLICK = "topology.max.conversions.per.click";
     public static final String TOPOLOGY_APPLICATION_SERVER = "topology.application.server";
     public static final String TOPOLOGY_NUM_STANDBY_REPLICAS = "topology.num.standby.replicas";
     public static final String TOPOLOGY_NUM_STREAM_THREADS = "topology.num.stream.threads";
@@ -89,6 +91,7 @@ public final class PipelineSettings {
         defaults.put(TOPOLOGY_STATE_DIR, "");
         defaults.put(TOPOLOGY_UNKNOWN_CLICK_GRACE_MS, "600000");
         defaults.put(TOPOLOGY_CLICK_RETENTION_DAYS, "60");
+        defaults.put(TOPOLOGY_MAX_CONVERSIONS_PER_CLICK, String.valueOf(StateBounds.DEFAULT_CONVERSIONS_PER_KEY));
         // Empty: query.host:query.port, right for one instance or one per host with a routable query.host.
         defaults.put(TOPOLOGY_APPLICATION_SERVER, "");
         // A warm copy of each store elsewhere keeps queries answering when an instance dies (no effect alone).

@@ -4,6 +4,7 @@ import io.attribution.avro.ActivityStatus;
 import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.Click;
+import io.attribution.avro.ConversionStatus;
 import io.attribution.avro.Goal;
 import io.attribution.avro.MultiConversionMode;
 import io.attribution.avro.PayoutType;
@@ -742,11 +743,12 @@ class ExactlyOnceRestartIT {
                         percent(PURCHASE_PAYOUT_PERCENT, saleAmount(postback.click())),
                         percent(PURCHASE_REVENUE_PERCENT, saleAmount(postback.click())));
                 case LEAD -> {
-                    if (conversions.isEmpty()) {
-                        assertRejection(what, rejections, RejectionReason.CAP_REACHED, postback);
+                    // Over the cap a lead is still a conversion: CANCELLED, with the reason.
+                    assertConversion(what, conversions, "lead", "lead-" + postback.click(), LEAD_PAYOUT, LEAD_REVENUE);
+                    if (capped(conversions.get(0))) {
                         leadsCapped++;
                     } else {
-                        assertConversion(what, conversions, "lead", "lead-" + postback.click(), LEAD_PAYOUT, LEAD_REVENUE);
+                        assertThat(conversions.get(0).getStatus()).as(what).isEqualTo(ConversionStatus.APPROVED);
                         leadsAttributed++;
                     }
                 }
@@ -757,6 +759,11 @@ class ExactlyOnceRestartIT {
         LOG.info("Sent per kind: {}", sent);
         assertThat(leadsAttributed).as("leads within the daily cap").isEqualTo(LEAD_DAILY_CAP);
         assertThat(leadsCapped).as("leads over the daily cap").isEqualTo(sent.get(Kind.LEAD) - LEAD_DAILY_CAP);
+    }
+
+    private static boolean capped(AttributedConversion conversion) {
+        return conversion.getStatus() == ConversionStatus.CANCELLED
+                && conversion.getStatusReason() == RejectionReason.CAP_REACHED;
     }
 
     private static BigDecimal percent(BigDecimal percent, BigDecimal of) {
@@ -796,7 +803,8 @@ class ExactlyOnceRestartIT {
     private void report(OutputLog committed, OutputLog uncommitted) {
         for (OutputLog view : List.of(committed, uncommitted)) {
             long leads = expected.values().stream().filter(sent -> sent.kind() == Kind.LEAD)
-                    .filter(sent -> view.attributed.containsKey(sent.requestId())).count();
+                    .filter(sent -> view.attributed.getOrDefault(sent.requestId(), List.of()).stream()
+                            .anyMatch(conversion -> !capped(conversion))).count();
             LOG.info("{}: {} outcomes for {} postbacks, {} leads attributed (cap {}); anomalies by kind and outcomes: {}",
                     view.isolation, view.records(), expected.size(), leads, LEAD_DAILY_CAP, anomalies(view));
         }
@@ -812,8 +820,7 @@ class ExactlyOnceRestartIT {
             view.attributed.getOrDefault(sent.requestId(), List.of()).forEach(c -> outcomes.add("ATTRIBUTED"));
             view.rejected.getOrDefault(sent.requestId(), List.of()).forEach(r -> outcomes.add(r.getReason().toString()));
             Set<String> allowed = switch (sent.kind()) {
-                case INSTALL, PURCHASE -> Set.of("ATTRIBUTED");
-                case LEAD -> Set.of("ATTRIBUTED", RejectionReason.CAP_REACHED.toString());
+                case INSTALL, PURCHASE, LEAD -> Set.of("ATTRIBUTED");
                 case INSTALL_RESEND, PURCHASE_RESEND -> Set.of(RejectionReason.DUPLICATE_CONVERSION.toString());
             };
             if (outcomes.size() != 1 || !allowed.contains(outcomes.get(0))) {

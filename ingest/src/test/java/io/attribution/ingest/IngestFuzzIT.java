@@ -163,12 +163,13 @@ class IngestFuzzIT {
     }
 
     @Example
-    void tokenRepeatedUpToTheBodyLimitIsTooLargeNotAServerError() throws Exception {
+    void tokenRepeatedUpToTheBodyLimitIsOverTheParameterBoundNotAServerError() throws Exception {
         RawHttp.Answer answer = send(new FuzzRequest("example", "POST", "/postback", "application/json",
                 repeatedValues("token", -1, true), Expected.ANY, null, false));
 
-        assertThat(answer.status()).as(answer.body()).isEqualTo(413);
-        assertThat(JSON.readTree(answer.body()).path("error").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(JSON.readTree(answer.body()).path("error").asText()).isEqualTo("MALFORMED");
+        assertThat(JSON.readTree(answer.body()).path("field").asText()).isEqualTo(PostbackParameters.PARAMETERS);
     }
 
     @Example

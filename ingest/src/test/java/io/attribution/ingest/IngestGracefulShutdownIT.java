@@ -73,7 +73,9 @@ class IngestGracefulShutdownIT {
         List<Socket> slowSockets = new ArrayList<>();
         List<byte[]> slowBodies = new ArrayList<>();
         for (int i = 0; i < SLOW; i++) {
-            byte[] body = ("click_id=shutdown-slow-" + i + "&pad=" + "p".repeat(4096)).getBytes(StandardCharsets.US_ASCII);
+            // About 3.9 KB: a large body, within the parameters a postback may carry.
+            byte[] body = ("click_id=shutdown-slow-" + i + ("&pad=" + "p".repeat(960)).repeat(4))
+                    .getBytes(StandardCharsets.US_ASCII);
             Socket socket = RawHttp.connect(uri);
             OutputStream out = socket.getOutputStream();
             out.write(RawHttp.head("POST", "/postback", "application/x-www-form-urlencoded", body.length));

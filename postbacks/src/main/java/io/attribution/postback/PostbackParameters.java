@@ -51,6 +51,16 @@ public final class PostbackParameters {
 
     /** Ids are keys and log entries: long enough for any tracker, short enough to keep state small. */
     public static final int MAX_ID_LENGTH = 256;
+    /**
+     * Every conversion carries its postback's parameters into state (the click's ledger and views)
+     * and onto the output topics: these bound what one postback may carry, values counted one by
+     * one (a name sent three times counts three), in UTF-8 bytes, names included.
+     */
+    public static final int MAX_PARAMETERS = 64;
+    public static final int MAX_PARAMETER_BYTES = 4096;
+    public static final int MAX_VALUE_BYTES = 1024;
+    /** The field a refusal names when the parameters as a whole are over a bound. */
+    public static final String PARAMETERS = "parameters";
     /** Money is carried as decimal(18, 6). */
     private static final int MONEY_SCALE = 6;
     private static final BigDecimal MAX_AMOUNT = new BigDecimal("999999999999");
@@ -78,9 +88,10 @@ public final class PostbackParameters {
         return new PostbackParameters(postback.getQueryParams(), postback.getBodyParams());
     }
 
-    /** Checks every parameter this class knows; throws on the first problem. */
+    /** Checks every parameter this class knows, and the bounds of all; throws on the first problem. */
     public PostbackParameters validate() {
         clickId();
+        withinBounds();
         goalValue();
         goalId();
         saleAmount();
@@ -169,6 +180,52 @@ public final class PostbackParameters {
             });
         }
         return flat;
+    }
+
+    /** Refuses parameters over {@link #MAX_PARAMETERS}, {@link #MAX_PARAMETER_BYTES} or {@link #MAX_VALUE_BYTES}. */
+    private void withinBounds() {
+        int count = 0;
+        long bytes = 0;
+        for (Map<String, List<String>> source : List.of(query, body)) {
+            for (Map.Entry<String, List<String>> parameter : source.entrySet()) {
+                String name = parameter.getKey();
+                int nameBytes = utf8Length(name);
+                if (nameBytes > MAX_VALUE_BYTES) {
+                    throw InvalidParameterException.malformed(PARAMETERS, "a parameter name takes " + nameBytes
+                            + " bytes, more than the " + MAX_VALUE_BYTES + " one name may");
+                }
+                for (String value : parameter.getValue().isEmpty() ? List.of("") : parameter.getValue()) {
+                    int valueBytes = utf8Length(value);
+                    if (valueBytes > MAX_VALUE_BYTES) {
+                        throw InvalidParameterException.malformed(name, name + " takes " + valueBytes
+                                + " bytes, more than the " + MAX_VALUE_BYTES + " one value may");
+                    }
+                    count++;
+                    bytes += nameBytes + valueBytes;
+                }
+            }
+        }
+        if (count > MAX_PARAMETERS) {
+            throw InvalidParameterException.malformed(PARAMETERS, "the postback has " + count
+                    + " parameter values, more than the " + MAX_PARAMETERS + " a postback may carry");
+        }
+        if (bytes > MAX_PARAMETER_BYTES) {
+            throw InvalidParameterException.malformed(PARAMETERS, "the parameters take " + bytes
+                    + " bytes, more than the " + MAX_PARAMETER_BYTES + " a postback may carry");
+        }
+    }
+
+    /**
+     * The size of a text in UTF-8, as Avro writes it, without encoding it (a lone surrogate, which
+     * the encoder replaces with one byte, counts two): for the bounds of what state carries.
+     */
+    public static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     private Optional<String> id(String name) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -117,5 +118,70 @@ class PostbackParametersTest {
 
         assertThat(params.flatten()).containsEntry("coupon", "SAVE10").containsEntry("my_custom", "x")
                 .containsEntry("click_id", "c");
+    }
+
+    @Test
+    void aPostbackCarriesAtMostSixtyFourParameterValues() {
+        Map<String, List<String>> query = new LinkedHashMap<>(Map.of("click_id", List.of("c")));
+        for (int i = 1; i < PostbackParameters.MAX_PARAMETERS - 2; i++) {
+            query.put("p" + i, List.of("v"));
+        }
+        query.put("twice", List.of("a", "b"));
+        assertThat(query(query).validate().clickId()).isEqualTo("c");
+
+        query.put("one-more", List.of("v"));
+        assertThatThrownBy(() -> query(query).validate())
+                .isInstanceOfSatisfying(InvalidParameterException.class, e -> {
+                    assertThat(e.parameter()).isEqualTo(PostbackParameters.PARAMETERS);
+                    assertThat(e.getMessage()).contains("65 parameter values").contains("64");
+                });
+    }
+
+    @Test
+    void aPostbackCarriesAtMostFourKibibytesOfParametersCountedInUtf8() {
+        // click_id=c is 9 bytes; "é" is 2 bytes in UTF-8; names count too.
+        String full = "é".repeat((PostbackParameters.MAX_PARAMETER_BYTES - 9 - 3 * 5) / 2 / 4);
+        Map<String, List<String>> query = new LinkedHashMap<>(Map.of("click_id", List.of("c")));
+        for (String name : List.of("aaa", "bbb", "ccc", "ddd")) {
+            query.put(name, List.of(full));
+        }
+        query.put("eee", List.of("x".repeat(PostbackParameters.MAX_PARAMETER_BYTES - 9 - 3 * 5 - 4 * 2 * full.length())));
+        assertThat(query(query).validate().clickId()).isEqualTo("c");
+
+        query.put("eee", List.of(query.get("eee").get(0) + "x"));
+        assertThatThrownBy(() -> query(query).validate())
+                .isInstanceOfSatisfying(InvalidParameterException.class, e -> {
+                    assertThat(e.parameter()).isEqualTo(PostbackParameters.PARAMETERS);
+                    assertThat(e.getMessage()).contains("4097 bytes").contains("4096");
+                });
+    }
+
+    @Test
+    void aParameterValueTakesAtMostOneKibibyte() {
+        assertThat(query(Map.of("click_id", List.of("c"), "note", List.of("n".repeat(1024)))).validate().clickId())
+                .isEqualTo("c");
+
+        assertThatThrownBy(() -> query(Map.of("click_id", List.of("c"), "note", List.of("n".repeat(1025)))).validate())
+                .isInstanceOfSatisfying(InvalidParameterException.class, e -> {
+                    assertThat(e.parameter()).isEqualTo("note");
+                    assertThat(e.getMessage()).contains("1025 bytes").contains("1024");
+                });
+    }
+
+    @Test
+    void withoutClickIdTheMissingClickIdIsNamedBeforeAnyBound() {
+        assertThatThrownBy(() -> query(Map.of("note", List.of("n".repeat(5000)))).validate())
+                .isInstanceOfSatisfying(InvalidParameterException.class,
+                        e -> assertThat(e.parameter()).isEqualTo("click_id"));
+    }
+
+    @Test
+    void utf8LengthIsWhatTheEncoderWrites() {
+        for (String text : List.of("", "abc", "é", "€uro", "\ud83d\ude00", "mixé€\ud83d\ude00")) {
+            assertThat(PostbackParameters.utf8Length(text)).as(text)
+                    .isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        }
+        // A lone surrogate is written as one '?': counting two over-estimates, never under.
+        assertThat(PostbackParameters.utf8Length("\ud800")).isEqualTo(2);
     }
 }

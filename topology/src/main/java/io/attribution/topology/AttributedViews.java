@@ -14,15 +14,20 @@ import java.time.Instant;
  */
 final class AttributedViews implements Processor<String, AttributedConversion, Void, Void> {
 
+    private final StateBounds bounds;
     private ConversionIndex byClick;
     private ConversionIndex byTxn;
     private PostbackLog log;
     private StatsTable stats;
 
+    AttributedViews(StateBounds bounds) {
+        this.bounds = bounds;
+    }
+
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        this.byClick = new ConversionIndex(context.getStateStore(QueryStores.CLICK_CONVERSIONS));
-        this.byTxn = new ConversionIndex(context.getStateStore(QueryStores.TXN_CONVERSIONS));
+        this.byClick = new ConversionIndex(context.getStateStore(QueryStores.CLICK_CONVERSIONS), bounds);
+        this.byTxn = new ConversionIndex(context.getStateStore(QueryStores.TXN_CONVERSIONS), bounds);
         this.log = new PostbackLog(context.getStateStore(QueryStores.POSTBACK_LOG));
         this.stats = new StatsTable(context.getStateStore(QueryStores.STATS));
     }

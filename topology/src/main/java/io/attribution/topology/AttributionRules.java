@@ -30,6 +30,14 @@ final class AttributionRules {
 
     /** A postback that can never be attributed, whatever click may still arrive. */
     static Optional<Outcome.Rejected> unreadable(RawPostback postback) {
+        int size = StateSize.of(postback);
+        if (size > CarriedPostback.MAX_BYTES) {
+            // Only a producer other than ingest can write one: its rejection carries it cut short.
+            RejectionReason reason = postback.getEdgeRejection() != null ? postback.getEdgeRejection()
+                    : RejectionReason.MALFORMED;
+            return Optional.of(reject(CarriedPostback.cutShort(postback), reason, "the postback takes about " + size
+                    + " bytes, more than the " + CarriedPostback.MAX_BYTES + " one may; kept here cut short", null));
+        }
         if (postback.getEdgeRejection() != null) {
             // Refused by ingest (token, address): recorded for the postback log, never attributed.
             return Optional.of(reject(postback, postback.getEdgeRejection(), postback.getEdgeRejectionDetail(), null));

@@ -11,8 +11,10 @@ import java.time.Duration;
  * @param clickRetention     how long clicks and their conversions are remembered: at least the
  *                           longest attribution window, plus the time advertisers may still send
  *                           status updates
+ * @param bounds             what one key of state may hold
  */
-public record AttributionSettings(Duration unknownClickGrace, Duration graceCheckInterval, Duration clickRetention) {
+public record AttributionSettings(Duration unknownClickGrace, Duration graceCheckInterval, Duration clickRetention,
+                                  StateBounds bounds) {
 
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
     public static final Duration DEFAULT_GRACE_CHECK_INTERVAL = Duration.ofSeconds(1);
@@ -30,11 +32,20 @@ public record AttributionSettings(Duration unknownClickGrace, Duration graceChec
         }
     }
 
+    /** With the default {@link StateBounds}. */
+    public AttributionSettings(Duration unknownClickGrace, Duration graceCheckInterval, Duration clickRetention) {
+        this(unknownClickGrace, graceCheckInterval, clickRetention, StateBounds.defaults());
+    }
+
     public static AttributionSettings defaults() {
         return new AttributionSettings(DEFAULT_GRACE, DEFAULT_GRACE_CHECK_INTERVAL, DEFAULT_CLICK_RETENTION);
     }
 
     public AttributionSettings withUnknownClickGrace(Duration grace) {
-        return new AttributionSettings(grace, graceCheckInterval, clickRetention);
+        return new AttributionSettings(grace, graceCheckInterval, clickRetention, bounds);
+    }
+
+    public AttributionSettings withBounds(StateBounds bounds) {
+        return new AttributionSettings(unknownClickGrace, graceCheckInterval, clickRetention, bounds);
     }
 }

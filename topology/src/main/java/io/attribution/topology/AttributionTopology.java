@@ -1,11 +1,11 @@
 package io.attribution.topology;
 
 import io.attribution.avro.AttributedConversion;
+import io.attribution.avro.CapHold;
 import io.attribution.avro.Click;
 import io.attribution.avro.ClickConversions;
 import io.attribution.avro.ConversionCandidate;
 import io.attribution.avro.ConversionLedger;
-import io.attribution.avro.MultiConversionMode;
 import io.attribution.avro.PostbackFate;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectedPostback;
@@ -17,6 +17,7 @@ import io.attribution.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -41,12 +42,14 @@ import java.util.Properties;
  *  clicks --------> click-arrivals ------+              [clicks-store] [pending-postbacks-store]
  *  postbacks.raw -> attribute-postbacks -+-> rules outcome
  *                                              |-- rejected ------------------------------------> conversions.rejected
- *                                              |-- candidate, UNIQUE_TXN with txn_id
- *                                              |     ==(repartition unique-txn: advertiser+txn)==> unique-txn-ledger --+
- *                                              '-- other candidate --> click-ledger (same task) ---------------------+
+ *                                              '-- candidate --> click-ledger (same task)
+ *                                                                  |-- txn id of the advertiser's (UNIQUE_TXN)
+ *                                                                  |     ==(repartition unique-txn: advertiser+txn)==>
+ *                                                                  |     unique-txn-ledger --------------------------+
+ *                                                                  '-------------------------------------------------+
  *                                                                                                                  |
  *   ledger outcome: rejected (duplicate) -> conversions.rejected; attributed -> conversions.attributed;            |
- *   candidate of a goal with caps ==(repartition goal-caps: campaign+goal)==> caps --> attributed | CAP_REACHED <--+
+ *   candidate of a goal with caps ==(repartition goal-caps: campaign+goal)==> caps --> attributed | rejected <-----+
  *  campaigns (global) -> [campaigns-store]
  *  conversions.attributed, conversions.rejected -> attributed-views, rejected-views -> [query views: stats,
  *                                                  conversions by click and txn, postback log, recent rejections]
@@ -106,25 +109,35 @@ public final class AttributionTopology {
         Map<String, KStream<String, Outcome>> rules = fromPostbacks.merge(fromClicks, Named.as("rule-outcomes"))
                 .split(Named.as("rules-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Rejected, Branched.as("rejected"))
-                .branch((key, outcome) -> isUniqueTxn(outcome), Branched.as("unique-txn"))
                 .defaultBranch(Branched.as("per-click"));
         sinkFinal(rules.get("rules-rejected"), "rules");
 
-        KStream<String, Outcome> clickLedger = candidates(rules.get("rules-per-click"), "per-click")
-                .process(() -> new LedgerProcessor(StoreNames.CLICK_LEDGER, c -> c.getConversion().getClickedAt()),
-                        Named.as("click-ledger"), StoreNames.CLICK_LEDGER);
-        KStream<String, Outcome> txnLedger = candidates(rules.get("rules-unique-txn"), "unique-txn")
-                .selectKey((clickId, candidate) -> uniqueTxnKey(candidate.getConversion()), Named.as("key-by-advertiser-txn"))
+        // Every candidate meets its click's ledger first (same task): it knows which of the click's
+        // txn ids live in the advertiser's ledger, so a status update finds its conversion there
+        // whatever mode or goal it names.
+        Map<String, KStream<String, Outcome>> clickLedger = candidates(rules.get("rules-per-click"), "per-click")
+                .process(() -> LedgerProcessor.ofClicks(settings.bounds()), Named.as("click-ledger"), StoreNames.CLICK_LEDGER)
+                .split(Named.as("click-ledger-"))
+                .branch((key, outcome) -> outcome instanceof Outcome.ToAdvertiserLedger, Branched.as("advertiser-txn"))
+                .branch((key, outcome) -> outcome instanceof Outcome.Candidate, Branched.as("capped-goal"))
+                .defaultBranch(Branched.as("final"));
+        Map<String, KStream<String, Outcome>> txnLedger = clickLedger.get("click-ledger-advertiser-txn")
+                .map((clickId, outcome) -> KeyValue.pair(((Outcome.ToAdvertiserLedger) outcome).ledgerKey(),
+                        ((Outcome.ToAdvertiserLedger) outcome).candidate()), Named.as("key-by-advertiser-txn"))
                 .repartition(Repartitioned.<String, ConversionCandidate>as(StoreNames.UNIQUE_TXN_REPARTITION)
                         .withKeySerde(KEYS).withValueSerde(serdes.valueSerde(ConversionCandidate.class)))
-                .process(() -> new LedgerProcessor(StoreNames.UNIQUE_TXN_LEDGER, c -> c.getConversion().getConvertedAt()),
-                        Named.as("unique-txn-ledger"), StoreNames.UNIQUE_TXN_LEDGER);
+                .process(() -> LedgerProcessor.ofAdvertiserTxns(settings.bounds()), Named.as("unique-txn-ledger"),
+                        StoreNames.UNIQUE_TXN_LEDGER)
+                .split(Named.as("unique-txn-ledger-"))
+                .branch((key, outcome) -> outcome instanceof Outcome.Candidate, Branched.as("capped-goal"))
+                .defaultBranch(Branched.as("final"));
 
         // Each ledger repartitions on its own: merging before the repartition would fuse the
         // click and txn sub-topologies into one.
         KStream<String, Outcome> capped = byGoal(clickLedger, "click-ledger")
                 .merge(byGoal(txnLedger, "unique-txn-ledger"), Named.as("cap-candidates"))
-                .process(CapProcessor::new, Named.as("caps"), StoreNames.CAP_COUNTERS, StoreNames.CAPPED_CONVERSIONS);
+                .process(CapProcessor::new, Named.as("caps"), StoreNames.CAP_COUNTERS, StoreNames.CONVERSION_CAPS,
+                        StoreNames.CAPPED_CONVERSIONS);
         sinkFinal(capped, "caps");
 
         addViews();
@@ -157,6 +170,9 @@ public final class AttributionTopology {
                 Stores.persistentWindowStore(StoreNames.CAP_COUNTERS, CAP_COUNTER_RETENTION, POINT, false),
                 KEYS, Serdes.Long()));
         builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.CONVERSION_CAPS, retention, POINT, false),
+                KEYS, serdes.valueSerde(CapHold.class)));
+        builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.CAPPED_CONVERSIONS, retention, POINT, false),
                 KEYS, Serdes.Long()));
     }
@@ -183,7 +199,7 @@ public final class AttributionTopology {
 
         builder.stream(Topics.CONVERSIONS_ATTRIBUTED.name(), Consumed.<String, AttributedConversion>with(KEYS,
                         serdes.valueSerde(Topics.CONVERSIONS_ATTRIBUTED)).withName("attributed-views-source"))
-                .process(AttributedViews::new, Named.as("attributed-views"), QueryStores.CLICK_CONVERSIONS,
+                .process(() -> new AttributedViews(settings.bounds()), Named.as("attributed-views"), QueryStores.CLICK_CONVERSIONS,
                         QueryStores.TXN_CONVERSIONS, QueryStores.POSTBACK_LOG, QueryStores.STATS);
         builder.stream(Topics.CONVERSIONS_REJECTED.name(), Consumed.<String, RejectedPostback>with(KEYS,
                         serdes.valueSerde(Topics.CONVERSIONS_REJECTED)).withName("rejected-views-source"))
@@ -199,12 +215,10 @@ public final class AttributionTopology {
      * Sends the final outcomes of a ledger to the output topics, and what still needs a cap check
      * to the caps, keyed by campaign and goal.
      */
-    private KStream<String, ConversionCandidate> byGoal(KStream<String, Outcome> ledgerOutcomes, String stage) {
-        Map<String, KStream<String, Outcome>> branches = ledgerOutcomes.split(Named.as(stage + "-"))
-                .branch((key, outcome) -> outcome instanceof Outcome.Candidate, Branched.as("capped-goal"))
-                .defaultBranch(Branched.as("final"));
-        sinkFinal(branches.get(stage + "-final"), stage);
-        return candidates(branches.get(stage + "-capped-goal"), stage + "-capped-goal")
+    private KStream<String, ConversionCandidate> byGoal(Map<String, KStream<String, Outcome>> ledgerOutcomes,
+                                                        String stage) {
+        sinkFinal(ledgerOutcomes.get(stage + "-final"), stage);
+        return candidates(ledgerOutcomes.get(stage + "-capped-goal"), stage + "-capped-goal")
                 .selectKey((key, candidate) -> goalKey(candidate.getConversion()), Named.as(stage + "-key-by-goal"))
                 .repartition(Repartitioned.<String, ConversionCandidate>as(stage + "-" + StoreNames.GOAL_CAPS_REPARTITION)
                         .withKeySerde(KEYS).withValueSerde(serdes.valueSerde(ConversionCandidate.class)));
@@ -241,16 +255,6 @@ public final class AttributionTopology {
                         refused.mapValues(serialized -> (byte[]) null, Named.as(name + "-dead-letter"))
                                 .to(Topics.DEAD_LETTERS, Produced.with(KEYS, Serdes.ByteArray())
                                         .withName(name + "-dead-letter-sink")), "refused"));
-    }
-
-    private static boolean isUniqueTxn(Outcome outcome) {
-        return outcome instanceof Outcome.Candidate candidate
-                && candidate.candidate().getMultiConversion() == MultiConversionMode.UNIQUE_TXN
-                && candidate.conversion().getTxnId() != null;
-    }
-
-    private static String uniqueTxnKey(AttributedConversion conversion) {
-        return conversion.getAdvertiserId() + '\u0000' + conversion.getTxnId();
     }
 
     private static String goalKey(AttributedConversion conversion) {

@@ -1,10 +1,8 @@
 package io.attribution.topology;
 
-import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.ConversionCandidate;
 import io.attribution.avro.ConversionLedger;
-import io.attribution.avro.Goal;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -16,13 +14,21 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Applies {@link LedgerRules} under the record's key and keeps the ledger. What it accepts goes
+ * Applies {@link LedgerRules} under the record's key and keeps the ledger: a click's
+ * ({@link #ofClicks}) or an advertiser's txn id ({@link #ofAdvertiserTxns}). What it accepts goes
  * on as Attributed, or as a Candidate when the goal has caps that still have to be checked.
  */
 final class LedgerProcessor implements Processor<String, ConversionCandidate, String, Outcome> {
 
+    /** One of the two ledgers' rules. */
+    private interface Rules {
+        LedgerRules.Decision decide(ConversionLedger ledger, ConversionCandidate candidate,
+                                    Function<String, Campaign> campaigns);
+    }
+
     private final String storeName;
     private final Function<ConversionCandidate, Instant> anchor;
+    private final Rules rules;
     private ProcessorContext<String, Outcome> context;
     private WindowStore<String, ConversionLedger> ledgers;
     private KeyValueStore<String, Campaign> campaigns;
@@ -30,9 +36,22 @@ final class LedgerProcessor implements Processor<String, ConversionCandidate, St
     /**
      * @param anchor when a new ledger is filed: it expires with the store's retention after that
      */
-    LedgerProcessor(String storeName, Function<ConversionCandidate, Instant> anchor) {
+    private LedgerProcessor(String storeName, Function<ConversionCandidate, Instant> anchor, Rules rules) {
         this.storeName = storeName;
         this.anchor = anchor;
+        this.rules = rules;
+    }
+
+    /** Keyed by click_id; filed at click time, so it leaves with its click. */
+    static LedgerProcessor ofClicks(StateBounds bounds) {
+        return new LedgerProcessor(StoreNames.CLICK_LEDGER, c -> c.getConversion().getClickedAt(),
+                new LedgerRules(bounds)::onClick);
+    }
+
+    /** Keyed by advertiser_id NUL txn_id; filed when its first candidate came. */
+    static LedgerProcessor ofAdvertiserTxns(StateBounds bounds) {
+        return new LedgerProcessor(StoreNames.UNIQUE_TXN_LEDGER, c -> c.getConversion().getConvertedAt(),
+                new LedgerRules(bounds)::onAdvertiserTxn);
     }
 
     @Override
@@ -47,28 +66,11 @@ final class LedgerProcessor implements Processor<String, ConversionCandidate, St
         ConversionCandidate candidate = record.value();
         ConversionLedger ledger = WindowedStores.latest(ledgers, record.key()).map(found -> found.value)
                 .orElseGet(() -> ConversionLedger.newBuilder().setAnchor(anchor.apply(candidate))
-                        .setRecorded(List.of()).setFingerprints(List.of()).build());
-        LedgerRules.Decision decision = LedgerRules.decide(ledger, candidate);
+                        .setRecorded(List.of()).setFingerprints(List.of()).setAdvertiserTxns(List.of())
+                        .setThroughCaps(List.of()).build());
+        LedgerRules.Decision decision = rules.decide(ledger, candidate, campaigns::get);
         decision.ledger().ifPresent(updated ->
                 ledgers.put(record.key(), updated, updated.getAnchor().toEpochMilli()));
-        Outcome outcome = decision.outcome();
-        if (outcome instanceof Outcome.Candidate accepted && !hasCaps(accepted.conversion())) {
-            outcome = new Outcome.Attributed(accepted.conversion());
-        }
-        context.forward(record.withValue(outcome));
-    }
-
-    private boolean hasCaps(AttributedConversion conversion) {
-        Campaign campaign = campaigns.get(conversion.getCampaignId());
-        if (campaign == null) {
-            return false;
-        }
-        return campaign.getGoals().stream()
-                .filter(goal -> goal.getGoalId().equals(conversion.getGoalId()))
-                .anyMatch(LedgerProcessor::capped);
-    }
-
-    static boolean capped(Goal goal) {
-        return goal.getDailyCap() != null || goal.getMonthlyCap() != null;
+        context.forward(record.withValue(decision.outcome()));
     }
 }

@@ -10,8 +10,9 @@ import java.time.Instant;
 
 /**
  * What the topology knows of a postback at one step. The rules turn a postback into a Candidate
- * or a Rejected; the ledgers and the caps turn a Candidate into an Attributed or a Rejected. Every
- * postback ends as exactly one Attributed or Rejected.
+ * or a Rejected; the click's ledger turns a Candidate into an Attributed, a Rejected, a Candidate
+ * for the caps, or sends it on to its advertiser's ledger (ToAdvertiserLedger), which decides the
+ * same way. Every postback ends as exactly one Attributed or Rejected.
  */
 sealed interface Outcome {
 
@@ -62,6 +63,18 @@ sealed interface Outcome {
 
         AttributedConversion conversion() {
             return candidate.getConversion();
+        }
+    }
+
+    /**
+     * A candidate whose txn id lives in the advertiser's ledger (UNIQUE_TXN): that ledger decides it.
+     *
+     * @param ledgerKey advertiser_id NUL txn_id, the key of that ledger
+     */
+    record ToAdvertiserLedger(ConversionCandidate candidate, String ledgerKey) implements Outcome {
+        @Override
+        public String clickId() {
+            return candidate.getConversion().getClickId();
         }
     }
 }

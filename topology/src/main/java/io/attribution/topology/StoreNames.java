@@ -15,7 +15,16 @@ final class StoreNames {
     static final String UNIQUE_TXN_LEDGER = "unique-txn-ledger-store";
     /** campaign_id + goal_id + day or month -> conversions counted against the cap. */
     static final String CAP_COUNTERS = "cap-counters-store";
-    /** conversion_id -> true for conversions cancelled by a cap, so their updates stay cancelled. */
+    /**
+     * conversion_id -> {@code CapHold}, windowed by click time: what the caps did to a conversion of a
+     * capped goal (the status they gave it, the periods its slot is counted in).
+     */
+    static final String CONVERSION_CAPS = "conversion-caps-store";
+    /**
+     * Legacy, read only: conversion_id -> time, for conversions a cap cancelled before
+     * {@link #CONVERSION_CAPS} existed (they were rejections then, and their updates stay refused).
+     * Empty one click retention after the upgrade; remove it then.
+     */
     static final String CAPPED_CONVERSIONS = "capped-conversions-store";
 
     /** Repartition topic: candidates keyed by advertiser and txn id. */

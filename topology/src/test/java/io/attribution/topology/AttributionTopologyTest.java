@@ -22,9 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 import static io.attribution.topology.Fixtures.NOW;
 import static io.attribution.topology.Fixtures.campaign;
@@ -284,6 +286,34 @@ class AttributionTopologyTest {
                         .filteredOn(node -> node instanceof TopologyDescription.Source)
                         .extracting(TopologyDescription.Node::name)
                         .containsExactlyInAnyOrder("attributed-views-source", "rejected-views-source"));
+    }
+
+    /**
+     * Store and repartition topic names are the upgrade contract: state and in-flight records of the
+     * last release are found under them. A topology may add names, never lose one.
+     */
+    @Test
+    void everyStoreAndRepartitionTopicOfTheLastReleaseIsStillThere(@TempDir Path stateDir) {
+        Properties props = StreamsSettings.of("contract-test", "unused:9092", stateDir, Map.of());
+        TopologyDescription description = AttributionTopology.build(new BinaryAvroSerdes(), props,
+                AttributionSettings.defaults(), new DeadLetterProducer(props)).describe();
+
+        Set<String> stores = new HashSet<>();
+        Set<String> topics = new HashSet<>();
+        description.globalStores().forEach(global -> stores.addAll(global.processor().stores()));
+        description.subtopologies().forEach(subtopology -> subtopology.nodes().forEach(node -> {
+            if (node instanceof TopologyDescription.Processor processor) {
+                stores.addAll(processor.stores());
+            } else if (node instanceof TopologyDescription.Source source) {
+                topics.addAll(source.topicSet());
+            }
+        }));
+        assertThat(stores).containsAll(List.of("campaigns-store", "clicks-store", "pending-postbacks-store",
+                "click-ledger-store", "unique-txn-ledger-store", "cap-counters-store", "capped-conversions-store",
+                "stats-store", "click-conversions-store", "txn-conversions-store", "postback-log-store",
+                "recent-rejections-store"));
+        assertThat(topics).containsAll(List.of("unique-txn-repartition", "click-ledger-goal-caps-repartition",
+                "unique-txn-ledger-goal-caps-repartition"));
     }
 
     private void givenCampaign(Campaign campaign) {

@@ -46,7 +46,9 @@ class OutcomeSizeTest {
 
     @Test
     void anOutcomeTooLargeIsDeadLetteredAndTheNextIsWritten() {
-        topology.postback(postback("k-1", NOW, "goal_value", "install", "note", "n".repeat(4000)));
+        // Within the postback bounds (1 KiB a value, 4 KiB in all), too large for this producer.
+        String note = "n".repeat(1000);
+        topology.postback(postback("k-1", NOW, "goal_value", "install", "note1", note, "note2", note, "note3", note));
         topology.postback(postback("k-1", NOW, "goal_value", "install", "txn_id", "t-2"));
 
         TestRecord<byte[], byte[]> deadLetter = topology.deadLetters.readRecord();

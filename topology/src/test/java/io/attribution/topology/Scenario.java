@@ -11,16 +11,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
- * The test's own description of a world (campaigns, clicks, grace) and of what happens in it, in
- * plain records: {@link AttributionPropertyTest} turns it into Avro records for the topology, and
- * {@link ReferenceModel} reads it directly.
+ * The test's own description of a world (campaigns, clicks, grace, bounds) and of what happens in
+ * it, in plain records: {@link AttributionPropertyTest} turns it into Avro records for the
+ * topology, and {@link ReferenceModel} reads it directly.
  */
 final class Scenario {
 
-    /** Events start one step after this; the wall clock starts here. 23:30 in New York: caps there see a midnight. */
-    static final Instant T0 = Instant.parse("2026-11-25T04:30:00Z");
+    /**
+     * Where a world's events may start: each is 23:30 in New York, so caps there see a midnight.
+     * An ordinary day; the last day of a month (the month turns in New York 30 minutes later, and
+     * turned in UTC hours before); the 25-hour day (November 1st, 2026, ends at 05:00 UTC); the
+     * 23-hour day (March 8th, 2026, ends at 04:00 UTC).
+     */
+    static final List<Instant> STARTS = List.of(Instant.parse("2026-11-25T04:30:00Z"),
+            Instant.parse("2026-12-01T04:30:00Z"), Instant.parse("2026-11-02T04:30:00Z"),
+            Instant.parse("2026-03-09T03:30:00Z"));
 
     private Scenario() {
     }
@@ -97,6 +105,19 @@ final class Scenario {
             return goals.stream().filter(match).findFirst();
         }
 
+        CampaignSpec paused(boolean paused) {
+            return new CampaignSpec(id, advertiser, paused, windowDays, timeZone, defaultGoal, mode, goals);
+        }
+
+        CampaignSpec mode(MultiConversionMode mode) {
+            return new CampaignSpec(id, advertiser, paused, windowDays, timeZone, defaultGoal, mode, goals);
+        }
+
+        CampaignSpec goal(String goalId, UnaryOperator<GoalSpec> change) {
+            return new CampaignSpec(id, advertiser, paused, windowDays, timeZone, defaultGoal, mode,
+                    goals.stream().map(goal -> goal.id().equals(goalId) ? change.apply(goal) : goal).toList());
+        }
+
         @Override
         public String toString() {
             return id + "{" + advertiser + "," + mode + (paused ? ",PAUSED" : "") + ",window " + windowDays + "d,"
@@ -108,12 +129,26 @@ final class Scenario {
     record ClickSpec(String clickId, String campaignId, Instant clickedAt, boolean early) {
         @Override
         public String toString() {
-            return clickId + "->" + campaignId + " clicked T0-" + Duration.between(clickedAt, T0).toMinutes() + "m"
-                    + (early ? " early" : "");
+            return clickId + "->" + campaignId + " clicked " + clickedAt + (early ? " early" : "");
         }
     }
 
-    record Universe(List<CampaignSpec> campaigns, List<ClickSpec> clicks, Duration grace) {
+    /**
+     * @param start             when the wall clock starts; events come after it
+     * @param conversionsPerKey the topology's bound on a click's conversions (small, so that it is reached)
+     */
+    record Universe(List<CampaignSpec> campaigns, List<ClickSpec> clicks, Duration grace, Instant start,
+                    int conversionsPerKey) {
+
+        StateBounds bounds() {
+            return new StateBounds(conversionsPerKey, StateBounds.DEFAULT_CONVERSION_BYTES_PER_KEY);
+        }
+
+        @Override
+        public String toString() {
+            return "Universe[start " + start + ", grace " + grace + ", " + conversionsPerKey
+                    + " conversions per click, " + campaigns + ", " + clicks + "]";
+        }
     }
 
     /**
@@ -179,12 +214,58 @@ final class Scenario {
 
     /**
      * The advertiser sends an earlier postback again with another status (null: none, which means
-     * approved): a reversal or a confirmation when it has a txn id.
+     * approved): a reversal or a confirmation when it has a txn id. Without its goal, it also leaves
+     * out goal_id, goal_value and sale_amount, as a status update usually does.
      */
-    record StatusChangeEvent(int back, String status, Duration step) implements Event {
+    record StatusChangeEvent(int back, String status, boolean withoutGoal, Duration step) implements Event {
         @Override
         public String toString() {
-            return "+" + step.toMinutes() + "m resend " + back + " back with status " + status;
+            return "+" + step.toMinutes() + "m resend " + back + " back with status " + status
+                    + (withoutGoal ? ", without goal and amount" : "");
+        }
+    }
+
+    /** The campaign manager changes a live campaign (the campaign with this index in the universe). */
+    record CampaignChangeEvent(int campaign, CampaignChange change, Duration step) implements Event {
+        @Override
+        public String toString() {
+            return "+" + step.toMinutes() + "m campaign #" + campaign + ": " + change;
+        }
+    }
+
+    /** What a campaign manager changes. */
+    sealed interface CampaignChange extends UnaryOperator<CampaignSpec> {
+    }
+
+    record Pause(boolean paused) implements CampaignChange {
+        @Override
+        public CampaignSpec apply(CampaignSpec campaign) {
+            return campaign.paused(paused);
+        }
+    }
+
+    record CampaignMode(MultiConversionMode mode) implements CampaignChange {
+        @Override
+        public CampaignSpec apply(CampaignSpec campaign) {
+            return campaign.mode(mode);
+        }
+    }
+
+    /** @param goal index into the campaign's goals; mode null: the campaign's */
+    record GoalMode(int goal, MultiConversionMode mode) implements CampaignChange {
+        @Override
+        public CampaignSpec apply(CampaignSpec campaign) {
+            GoalSpec changed = campaign.goals().get(goal % campaign.goals().size());
+            return campaign.goal(changed.id(), spec -> spec.mode(mode));
+        }
+    }
+
+    /** @param goal index into the campaign's goals; dailyCap null: none */
+    record GoalCap(int goal, Integer dailyCap) implements CampaignChange {
+        @Override
+        public CampaignSpec apply(CampaignSpec campaign) {
+            GoalSpec changed = campaign.goals().get(goal % campaign.goals().size());
+            return campaign.goal(changed.id(), spec -> spec.caps(dailyCap, spec.monthlyCap()));
         }
     }
 
@@ -207,14 +288,23 @@ final class Scenario {
     record PostbackArrives(String requestId, String clickId, Map<String, String> params, Instant at) implements Step {
     }
 
+    /** The campaign as it is from now on. */
+    record CampaignChanges(CampaignSpec campaign, Instant at) implements Step {
+    }
+
     record WallClock(Instant at) implements Step {
     }
 
     static List<Step> timeline(Universe universe, List<Event> events) {
         List<Step> steps = new ArrayList<>();
         List<PostbackArrives> sent = new ArrayList<>();
-        Instant at = T0;
-        universe.clicks().stream().filter(ClickSpec::early).forEach(click -> steps.add(new ClickArrives(click, T0)));
+        List<CampaignSpec> campaigns = new ArrayList<>(universe.campaigns());
+        Instant at = universe.start();
+        for (ClickSpec click : universe.clicks()) {
+            if (click.early()) {
+                steps.add(new ClickArrives(click, at));
+            }
+        }
         for (Event event : events) {
             at = at.plus(event.step());
             if (event instanceof ClickEvent click) {
@@ -222,31 +312,32 @@ final class Scenario {
             } else if (event instanceof PostbackEvent postback) {
                 String clickId = postback.postback().click() < 0 ? ""
                         : universe.clicks().get(postback.postback().click()).clickId();
-                PostbackArrives arrives = new PostbackArrives(requestId(sent.size()), clickId,
-                        postback.postback().params(clickId), at);
-                sent.add(arrives);
-                steps.add(arrives);
+                sent.add(new PostbackArrives(requestId(sent.size()), clickId, postback.postback().params(clickId), at));
+                steps.add(sent.get(sent.size() - 1));
             } else if (event instanceof ResendEvent resend) {
                 if (!sent.isEmpty()) {
                     PostbackArrives original = sent.get(sent.size() - 1 - resend.back() % sent.size());
-                    PostbackArrives again = new PostbackArrives(requestId(sent.size()), original.clickId(),
-                            original.params(), at);
-                    sent.add(again);
-                    steps.add(again);
+                    sent.add(new PostbackArrives(requestId(sent.size()), original.clickId(), original.params(), at));
+                    steps.add(sent.get(sent.size() - 1));
                 }
             } else if (event instanceof StatusChangeEvent change) {
                 if (!sent.isEmpty()) {
                     PostbackArrives original = sent.get(sent.size() - 1 - change.back() % sent.size());
                     Map<String, String> params = new LinkedHashMap<>(original.params());
                     params.remove("status");
+                    if (change.withoutGoal()) {
+                        params.keySet().removeAll(List.of("goal_id", "goal_value", "sale_amount"));
+                    }
                     if (change.status() != null) {
                         params.put("status", change.status());
                     }
-                    PostbackArrives changed = new PostbackArrives(requestId(sent.size()), original.clickId(),
-                            params, at);
-                    sent.add(changed);
-                    steps.add(changed);
+                    sent.add(new PostbackArrives(requestId(sent.size()), original.clickId(), params, at));
+                    steps.add(sent.get(sent.size() - 1));
                 }
+            } else if (event instanceof CampaignChangeEvent change) {
+                int index = change.campaign() % campaigns.size();
+                campaigns.set(index, change.change().apply(campaigns.get(index)));
+                steps.add(new CampaignChanges(campaigns.get(index), at));
             } else {
                 steps.add(new WallClock(at));
             }

@@ -45,6 +45,14 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> deadLetters;
     private final Path stateDir;
 
+    /**
+     * Where many short-lived drivers, or one that commits thousands of records, keep their state:
+     * one directory per test JVM on a RAM disk when there is one (the driver commits, and fsyncs,
+     * after every record), removed when the JVM exits, since a try that jqwik abandons (shrinking
+     * time is up) never closes its driver.
+     */
+    static final Path RAM_DISK = stateParent();
+
     TopologyHarness(AttributionSettings settings, Instant wallClockStart) {
         this(settings, wallClockStart, Path.of(System.getProperty("java.io.tmpdir")));
     }
@@ -114,6 +122,27 @@ final class TopologyHarness implements AutoCloseable {
 
     void advanceWallClock(Duration duration) {
         driver.advanceWallClockTime(duration);
+    }
+
+    private static Path stateParent() {
+        Path shm = Path.of("/dev/shm");
+        Path base = Files.isDirectory(shm) && Files.isWritable(shm)
+                ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        try {
+            Path parent = Files.createTempDirectory(base, "attribution-topology-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(parent)));
+            return parent;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort, at exit.
+        }
     }
 
     @Override

@@ -57,16 +57,12 @@ public final class ClicksEndpoint implements QueryEndpoint {
             }
             body.set("click", answer);
         } else {
-            body.set(CONVERSIONS, answer);
+            body.setAll(ConversionList.concat(byPartition.values()));
         }
         return body;
     }
 
     private static JsonNode conversions(ClickConversions conversions) {
-        var list = JsonNodeFactory.instance.arrayNode();
-        if (conversions != null) {
-            conversions.getConversions().forEach(conversion -> list.add(AvroJson.of(conversion)));
-        }
-        return list;
+        return conversions == null ? ConversionList.empty() : ConversionList.of(conversions, conversion -> true);
     }
 }

@@ -1,7 +1,6 @@
 package io.attribution.query.endpoints;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attribution.avro.ClickConversions;
@@ -27,30 +26,26 @@ public final class ConversionsEndpoint implements QueryEndpoint {
         String txnId = RequestParams.text(request, "txn_id")
                 .orElseThrow(() -> new BadParameter("txn_id", "txn_id is required"));
         Optional<String> advertiserId = RequestParams.text(request, "advertiser_id");
-        PartitionReader answerer = (streams, partition, activeOnly) -> {
-            ArrayNode found = JsonNodeFactory.instance.arrayNode();
-            LatestInWindowStore.<ClickConversions>find(streams, QueryStores.TXN_CONVERSIONS, txnId, partition, activeOnly)
-                    .ifPresent(conversions -> conversions.getConversions().stream()
-                            .filter(c -> advertiserId.isEmpty() || advertiserId.get().equals(c.getAdvertiserId()))
-                            .forEach(c -> found.add(AvroJson.of(c))));
-            return found;
-        };
+        PartitionReader answerer = (streams, partition, activeOnly) -> LatestInWindowStore.<ClickConversions>find(
+                        streams, QueryStores.TXN_CONVERSIONS, txnId, partition, activeOnly)
+                .<JsonNode>map(conversions -> ConversionList.of(conversions,
+                        c -> advertiserId.isEmpty() || advertiserId.get().equals(c.getAdvertiserId())))
+                .orElseGet(ConversionList::empty);
         return Question.allPartitions(QueryStores.TXN_CONVERSIONS, QueryStores.VIEWS_TOPIC, answerer)
                 .allowingStale(RequestParams.flag(request, "allow_stale", false));
     }
 
     @Override
     public ObjectNode merge(HttpServletRequest request, SortedMap<Integer, JsonNode> byPartition) throws NotFound {
-        ArrayNode conversions = JsonNodeFactory.instance.arrayNode();
-        byPartition.values().forEach(partition -> partition.forEach(conversions::add));
+        ObjectNode found = ConversionList.concat(byPartition.values());
         // As looked up: stripped of the blanks question() ignored.
         String txnId = RequestParams.text(request, "txn_id").orElse("");
-        if (conversions.isEmpty()) {
+        if (found.path(ConversionList.CONVERSIONS).isEmpty()) {
             throw new NotFound("no conversion with txn_id " + txnId + " (unknown, or older than the click retention)");
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("txn_id", txnId);
-        body.set("conversions", conversions);
+        body.setAll(found);
         return body;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.ConversionStatus;
+import io.attribution.avro.RejectionReason;
 import io.attribution.embedded.Directories;
 import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
@@ -126,6 +127,9 @@ class ConversionsPostgresSinkIT {
                 .setRevenue(new BigDecimal("123456789012.345678"))
                 .setPayout(new BigDecimal("0"))
                 .build();
+        AttributedConversion capped = conversion("it-conv-capped", "it-click-3", ConversionStatus.CANCELLED)
+                .setStatusReason(RejectionReason.CAP_REACHED)
+                .build();
         // Approved right after: likely in the same batch as the pending record it replaces.
         AttributedConversion leadApproved = AttributedConversion.newBuilder(pendingLead)
                 .setRequestId("it-req-lead-approved")
@@ -133,11 +137,14 @@ class ConversionsPostgresSinkIT {
                 .setPreviousStatus(ConversionStatus.PENDING)
                 .setConvertedAt(pendingLead.getConvertedAt().plusSeconds(60))
                 .build();
-        write(purchase, pendingLead, leadApproved);
+        write(purchase, pendingLead, leadApproved, capped);
 
         await().atMost(ROWS_TIMEOUT).untilAsserted(() -> {
-            Map<String, Map<String, Object>> rows = rows("it-conv-purchase", "it-conv-lead");
-            assertThat(rows).containsOnlyKeys("it-conv-purchase", "it-conv-lead");
+            Map<String, Map<String, Object>> rows = rows("it-conv-purchase", "it-conv-lead", "it-conv-capped");
+            assertThat(rows).containsOnlyKeys("it-conv-purchase", "it-conv-lead", "it-conv-capped");
+            assertThat(rows.get("it-conv-capped"))
+                    .containsEntry("status", "CANCELLED")
+                    .containsEntry("status_reason", "CAP_REACHED");
             assertThat(rows.get("it-conv-lead"))
                     .containsEntry("request_id", "it-req-lead-approved")
                     .containsEntry("status", "APPROVED")
@@ -155,6 +162,7 @@ class ConversionsPostgresSinkIT {
                 .containsEntry("txn_id", "order-1")
                 .containsEntry("status", "APPROVED")
                 .containsEntry("previous_status", null)
+                .containsEntry("status_reason", null)
                 .containsEntry("currency", "USD")
                 // NUMERIC(18,6) as PostgreSQL prints it: exact, no float on the way.
                 .containsEntry("sale_amount", "49.900000")
@@ -251,7 +259,7 @@ class ConversionsPostgresSinkIT {
     /** The rows of these conversions, by conversion_id; numbers as PostgreSQL prints them. */
     private static Map<String, Map<String, Object>> rows(String... conversionIds) throws SQLException {
         String sql = "SELECT conversion_id, request_id, click_id, campaign_id, advertiser_id, affiliate_id,"
-                + " goal_id, goal_value, txn_id, status, previous_status,"
+                + " goal_id, goal_value, txn_id, status, previous_status, status_reason,"
                 + " sale_amount::text AS sale_amount, revenue::text AS revenue, payout::text AS payout,"
                 + " currency, clicked_at, converted_at"
                 + " FROM attributed_conversions WHERE conversion_id = ANY (?)";

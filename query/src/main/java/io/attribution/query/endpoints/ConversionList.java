@@ -1,0 +1,53 @@
+package io.attribution.query.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attribution.avro.AttributedConversion;
+import io.attribution.avro.ClickConversions;
+
+import java.util.Collection;
+import java.util.function.Predicate;
+
+/**
+ * A list of conversions as a partition answers it: {@code conversions}, and {@code truncated: true}
+ * when the view dropped older ones to keep within its bound.
+ */
+final class ConversionList {
+
+    static final String CONVERSIONS = "conversions";
+    private static final String TRUNCATED = "truncated";
+
+    private ConversionList() {
+    }
+
+    static ObjectNode empty() {
+        ObjectNode list = JsonNodeFactory.instance.objectNode();
+        list.putArray(CONVERSIONS);
+        return list;
+    }
+
+    static ObjectNode of(ClickConversions view, Predicate<AttributedConversion> wanted) {
+        ObjectNode list = empty();
+        ArrayNode conversions = (ArrayNode) list.get(CONVERSIONS);
+        view.getConversions().stream().filter(wanted).forEach(conversion -> conversions.add(AvroJson.of(conversion)));
+        if (view.getTruncated()) {
+            list.put(TRUNCATED, true);
+        }
+        return list;
+    }
+
+    /** The partitions' lists one after the other; truncated when any of them is. */
+    static ObjectNode concat(Collection<JsonNode> answers) {
+        ObjectNode list = empty();
+        ArrayNode conversions = (ArrayNode) list.get(CONVERSIONS);
+        for (JsonNode answer : answers) {
+            answer.path(CONVERSIONS).forEach(conversions::add);
+            if (answer.path(TRUNCATED).asBoolean(false)) {
+                list.put(TRUNCATED, true);
+            }
+        }
+        return list;
+    }
+}

@@ -1,0 +1,50 @@
+package io.attribution.query.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.attribution.avro.AttributedConversion;
+import io.attribution.avro.ClickConversions;
+import io.attribution.avro.ConversionStatus;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A view that dropped older conversions to keep within its bound says so, across partitions too. */
+class ConversionListTest {
+
+    @Test
+    void aTruncatedViewSaysSoAndAWholeOneSaysNothing() {
+        ClickConversions whole = new ClickConversions(List.of(conversion("c-1", "adv-1")), Map.of(), false);
+        ClickConversions truncated = new ClickConversions(List.of(conversion("c-2", "adv-2")), Map.of(), true);
+
+        JsonNode wholeList = ConversionList.of(whole, c -> true);
+        JsonNode merged = ConversionList.concat(List.of(wholeList, ConversionList.of(truncated, c -> true)));
+
+        assertThat(wholeList.has("truncated")).isFalse();
+        assertThat(merged.get("truncated").asBoolean()).isTrue();
+        assertThat(merged.get("conversions")).extracting(node -> node.get("click_id").asText())
+                .containsExactly("c-1", "c-2");
+    }
+
+    @Test
+    void onlyTheWantedConversionsAreListed() {
+        ClickConversions view = new ClickConversions(List.of(conversion("c-1", "adv-1"), conversion("c-2", "adv-2")),
+                Map.of(), false);
+
+        JsonNode list = ConversionList.of(view, c -> c.getAdvertiserId().equals("adv-2"));
+
+        assertThat(list.get("conversions")).extracting(node -> node.get("click_id").asText()).containsExactly("c-2");
+    }
+
+    private static AttributedConversion conversion(String clickId, String advertiserId) {
+        return AttributedConversion.newBuilder().setConversionId("id-" + clickId).setRequestId("id-" + clickId)
+                .setClickId(clickId).setCampaignId("camp").setAdvertiserId(advertiserId).setAffiliateId("aff")
+                .setGoalId("g").setGoalValue("goal").setStatus(ConversionStatus.APPROVED)
+                .setRevenue(BigDecimal.ONE).setPayout(BigDecimal.ONE).setCurrency("USD")
+                .setClickedAt(Instant.EPOCH).setConvertedAt(Instant.EPOCH).build();
+    }
+}
