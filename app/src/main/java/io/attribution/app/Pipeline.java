@@ -131,6 +131,8 @@ public final class Pipeline implements AutoCloseable {
                     settings.millis(PipelineSettings.TOPOLOGY_UNKNOWN_CLICK_GRACE_MS),
                     AttributionSettings.DEFAULT_GRACE_CHECK_INTERVAL,
                     Duration.ofDays(settings.integer(PipelineSettings.TOPOLOGY_CLICK_RETENTION_DAYS)),
+                    settings.millis(PipelineSettings.TOPOLOGY_MAX_EVENT_TIME_SKEW_MS),
+                    TopicProvisioner.inputPartitions(bootstrapServers),
                     new StateBounds(settings.integer(PipelineSettings.TOPOLOGY_MAX_CONVERSIONS_PER_CLICK),
                             StateBounds.DEFAULT_CONVERSION_BYTES_PER_KEY));
             AttributionService topology = AttributionService.start(serdes, StreamsSettings.of(
@@ -158,6 +160,7 @@ public final class Pipeline implements AutoCloseable {
                     .minRequestDataRate(settings.integer(PipelineSettings.INGEST_MIN_REQUEST_DATA_RATE))
                     .maxConcurrentRequests(settings.integer(PipelineSettings.INGEST_MAX_CONCURRENT_REQUESTS))
                     .maxRequestsPerSecond(settings.integer(PipelineSettings.INGEST_MAX_REQUESTS_PER_SECOND))
+                    .maxRecordedRefusalsPerSecond(settings.integer(PipelineSettings.INGEST_MAX_RECORDED_REFUSALS_PER_SECOND))
                     .trustedProxies(settings.list(PipelineSettings.INGEST_TRUSTED_PROXIES))
                     .produceTimeout(settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS))
                     .campaignsMaxStale(settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS))

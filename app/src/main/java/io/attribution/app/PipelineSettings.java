@@ -36,6 +36,7 @@ public final class PipelineSettings {
     public static final String INGEST_MIN_REQUEST_DATA_RATE = "ingest.min.request.data.rate";
     public static final String INGEST_MAX_CONCURRENT_REQUESTS = "ingest.max.concurrent.requests";
     public static final String INGEST_MAX_REQUESTS_PER_SECOND = "ingest.max.requests.per.second";
+    public static final String INGEST_MAX_RECORDED_REFUSALS_PER_SECOND = "ingest.max.recorded.refusals.per.second";
     public static final String INGEST_TRUSTED_PROXIES = "ingest.trusted.proxies";
     public static final String INGEST_PRODUCE_TIMEOUT_MS = "ingest.produce.timeout.ms";
     public static final String ADMIN_HOST = "admin.host";
@@ -46,6 +47,7 @@ public final class PipelineSettings {
     public static final String TOPOLOGY_UNKNOWN_CLICK_GRACE_MS = "topology.unknown.click.grace.ms";
     public static final String TOPOLOGY_CLICK_RETENTION_DAYS = "topology.click.retention.days";
     public static final String TOPOLOGY_MAX_CONVERSIONS_PER_CLICK = "topology.max.conversions.per.click";
+    public static final String TOPOLOGY_MAX_EVENT_TIME_SKEW_MS = "topology.max.event.time.skew.ms";
     public static final String TOPOLOGY_APPLICATION_SERVER = "topology.application.server";
     public static final String TOPOLOGY_NUM_STANDBY_REPLICAS = "topology.num.standby.replicas";
     public static final String TOPOLOGY_NUM_STREAM_THREADS = "topology.num.stream.threads";
@@ -81,6 +83,7 @@ public final class PipelineSettings {
         defaults.put(INGEST_MIN_REQUEST_DATA_RATE, "1024");
         defaults.put(INGEST_MAX_CONCURRENT_REQUESTS, "512");
         defaults.put(INGEST_MAX_REQUESTS_PER_SECOND, "200");
+        defaults.put(INGEST_MAX_RECORDED_REFUSALS_PER_SECOND, "100");
         defaults.put(INGEST_TRUSTED_PROXIES, "");
         defaults.put(INGEST_PRODUCE_TIMEOUT_MS, "5000");
         defaults.put(ADMIN_HOST, "127.0.0.1");
@@ -92,6 +95,7 @@ public final class PipelineSettings {
         defaults.put(TOPOLOGY_UNKNOWN_CLICK_GRACE_MS, "600000");
         defaults.put(TOPOLOGY_CLICK_RETENTION_DAYS, "60");
         defaults.put(TOPOLOGY_MAX_CONVERSIONS_PER_CLICK, String.valueOf(StateBounds.DEFAULT_CONVERSIONS_PER_KEY));
+        defaults.put(TOPOLOGY_MAX_EVENT_TIME_SKEW_MS, "300000");
         // Empty: query.host:query.port, right for one instance or one per host with a routable query.host.
         defaults.put(TOPOLOGY_APPLICATION_SERVER, "");
         // A warm copy of each store elsewhere keeps queries answering when an instance dies (no effect alone).

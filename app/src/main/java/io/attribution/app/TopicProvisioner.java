@@ -5,6 +5,7 @@ import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -18,8 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates the pipeline's topics when they are missing and leaves existing ones alone. The click
- * and postback topics must have the same partition count: the join relies on co-partitioning.
+ * Creates the pipeline's topics when they are missing and leaves existing ones alone, and tells
+ * the partition count of the click and postback topics, which must be the same.
  */
 public final class TopicProvisioner {
 
@@ -33,6 +34,28 @@ public final class TopicProvisioner {
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         ensureTopics(bootstrapServers, settings.integer(PipelineSettings.TOPICS_PARTITIONS),
                 (short) settings.integer(PipelineSettings.TOPICS_REPLICATION_FACTOR));
+    }
+
+    /**
+     * The partition count of {@code clicks} and {@code postbacks.raw}, as the cluster has them now:
+     * the topology computes from it where each click id belongs.
+     *
+     * @throws IllegalStateException when the two differ: no click id could then belong anywhere
+     */
+    public static int inputPartitions(String bootstrapServers)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        List<String> inputs = List.of(Topics.CLICKS.name(), Topics.POSTBACKS_RAW.name());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Map<String, TopicDescription> described = admin.describeTopics(inputs).allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
+            int clicks = described.get(Topics.CLICKS.name()).partitions().size();
+            int postbacks = described.get(Topics.POSTBACKS_RAW.name()).partitions().size();
+            if (clicks != postbacks) {
+                throw new IllegalStateException(Topics.CLICKS.name() + " has " + clicks + " partitions and "
+                        + Topics.POSTBACKS_RAW.name() + " " + postbacks + ": they must have the same count");
+            }
+            return clicks;
+        }
     }
 
     public static void ensureTopics(String bootstrapServers, int partitions, short replicationFactor)

@@ -143,7 +143,7 @@ class ExactlyOnceRestartIT {
     private static final BigDecimal LEAD_PAYOUT = new BigDecimal("0.40");
     private static final BigDecimal LEAD_REVENUE = new BigDecimal("0.55");
 
-    private static final AttributionSettings RULES = AttributionSettings.defaults();
+    private static final AttributionSettings RULES = AttributionSettings.defaults().withInputPartitions(PARTITIONS);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final String RUNNING_MARKER = "CRASHABLE-TOPOLOGY-RUNNING";
 

@@ -148,6 +148,24 @@ class PipelineIT {
     }
 
     @Test
+    void theQueryApiTellsWhatBecameOfARequestIngestAnsweredWith400() throws Exception {
+        HttpResponse<String> refused = send(HttpRequest.newBuilder(postbackUri("goal_value=install")).GET());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        var answer = JSON.readTree(refused.body());
+        assertThat(answer.path("error").asText()).isEqualTo("MISSING_CLICK_ID");
+        String requestId = answer.path("request_id").asText();
+        URI query = pipeline.queryUri().orElseThrow();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> fate = send(HttpRequest.newBuilder(query.resolve("/postbacks/" + requestId)).GET());
+            assertThat(fate.statusCode()).as(fate.body()).isEqualTo(200);
+            var body = JSON.readTree(fate.body());
+            assertThat(body.path("state").asText()).isEqualTo("REJECTED");
+            assertThat(body.at("/rejection/reason").asText()).isEqualTo("MISSING_CLICK_ID");
+        });
+    }
+
+    @Test
     void unknownClickIsRejectedWithTheRawPostback() throws Exception {
         String requestId = accepted(send(HttpRequest.newBuilder(postbackUri("click_id=never-clicked&goal_value=install"))
                 .GET()));

@@ -9,7 +9,6 @@ import org.apache.kafka.streams.Topology;
 
 import java.util.List;
 import java.util.Properties;
-import java.util.function.BiFunction;
 import java.util.function.ToLongFunction;
 
 /**
@@ -21,12 +20,17 @@ import java.util.function.ToLongFunction;
  * @param expectedOutputs how many records it writes there once it has read all the input: the
  *                        count that ends a round
  */
-record Contender(String name, BiFunction<RecordSerdes, Properties, Topology> topology, List<String> outputs,
+record Contender(String name, TopologyFactory topology, List<String> outputs,
                  ToLongFunction<BenchOptions> expectedOutputs) {
+
+    /** Builds a contender's topology for one round. */
+    interface TopologyFactory {
+        Topology build(RecordSerdes serdes, Properties properties, BenchOptions options);
+    }
 
     /** One output per postback and one per click: done means every input record was handled. */
     static final Contender PASS_THROUGH = new Contender("pass-through",
-            (serdes, properties) -> PassThroughTopology.build(serdes),
+            (serdes, properties, options) -> PassThroughTopology.build(serdes),
             List.of(PassThroughTopology.POSTBACKS_OUT, PassThroughTopology.CLICKS_OUT),
             options -> (long) options.postbacks() + options.clicks());
 
@@ -35,7 +39,8 @@ record Contender(String name, BiFunction<RecordSerdes, Properties, Topology> top
      * only once its click was handled, so all postbacks done means all clicks done too.
      */
     static final Contender FULL = new Contender("full",
-            (serdes, properties) -> AttributionTopology.build(serdes, properties, AttributionSettings.defaults(),
+            (serdes, properties, options) -> AttributionTopology.build(serdes, properties,
+                    AttributionSettings.defaults().withInputPartitions(options.partitions()),
                     new DeadLetterProducer(properties)),
             List.of(Topics.CONVERSIONS_ATTRIBUTED.name(), Topics.CONVERSIONS_REJECTED.name()),
             BenchOptions::postbacks);

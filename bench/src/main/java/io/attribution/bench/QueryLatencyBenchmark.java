@@ -115,7 +115,7 @@ public final class QueryLatencyBenchmark {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (int i = 0; i < 2; i++) {
                 nodes.add(QueryNode.create(bootstrapServers, serdes, applicationId, stateRoot.resolve("instance-" + i),
-                        options.threads()));
+                        options.threads(), options.partitions()));
             }
             QueryProbes probes = new QueryProbes(nodes, options, loaded);
             long cpuAtStart = ProcessCpu.nanos();

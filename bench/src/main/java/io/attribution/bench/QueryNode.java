@@ -61,8 +61,9 @@ final class QueryNode implements AutoCloseable {
         });
     }
 
+    /** @param partitions of the input topics, as created */
     static QueryNode create(String bootstrapServers, RecordSerdes serdes, String applicationId, Path stateDir,
-                            int threads) throws Exception {
+                            int threads, int partitions) throws Exception {
         QueryServer server = AttributionQueryApi.start("127.0.0.1", 0, Clock.systemUTC());
         try {
             HostInfo host = new HostInfo("127.0.0.1", server.port());
@@ -74,7 +75,8 @@ final class QueryNode implements AutoCloseable {
                     BoundedRocksDbMemory.TOTAL_OFF_HEAP_BYTES_CONFIG, String.valueOf(ROCKSDB_OFF_HEAP_BYTES),
                     BoundedRocksDbMemory.TOTAL_MEMTABLE_BYTES_CONFIG, String.valueOf(ROCKSDB_MEMTABLE_BYTES)));
             KafkaStreams streams = new KafkaStreams(
-                    AttributionTopology.build(serdes, props, AttributionSettings.defaults(), new DeadLetterProducer(props)), props);
+                    AttributionTopology.build(serdes, props, AttributionSettings.defaults().withInputPartitions(partitions),
+                            new DeadLetterProducer(props)), props);
             server.attach(new QueryRouter(streams, host));
             return new QueryNode(server, streams, host);
         } catch (Exception | Error e) {

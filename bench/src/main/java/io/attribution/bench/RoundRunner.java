@@ -49,7 +49,7 @@ final class RoundRunner {
         AtomicLong runningAt = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try (OutputCounter outputs = new OutputCounter(bootstrapServers, contender.outputs());
-             KafkaStreams streams = new KafkaStreams(contender.topology().apply(serdes, properties), properties)) {
+             KafkaStreams streams = new KafkaStreams(contender.topology().build(serdes, properties, options), properties)) {
             streams.setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.RUNNING) {
                     runningAt.compareAndSet(0, System.nanoTime());

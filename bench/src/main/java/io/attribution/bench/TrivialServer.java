@@ -16,7 +16,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.DoSHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
-import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -55,9 +54,7 @@ final class TrivialServer implements AutoCloseable {
 
     /** IngestServer.limits, verbatim. */
     private static Handler limits(IngestConfig config, Handler context) {
-        SizeLimitHandler sizeLimit = new SizeLimitHandler(config.maxBodyBytes(), -1);
-        sizeLimit.setHandler(context);
-        QoSHandler concurrency = new QoSHandler(sizeLimit);
+        QoSHandler concurrency = new QoSHandler(context);
         concurrency.setMaxRequestCount(config.maxConcurrentRequests());
         concurrency.setMaxSuspendedRequestCount(config.maxConcurrentRequests());
         concurrency.setMaxSuspend(config.maxQueueWait());

@@ -1,6 +1,7 @@
 package io.attribution.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -43,15 +44,22 @@ public final class JsonErrorPages {
         };
     }
 
-    /** @param body the server's error body for an HTTP status and Jetty's message */
+    /**
+     * @param body the server's error body for an HTTP status and Jetty's message. A request line
+     *             without an HTTP version (HTTP/0.9, or a line cut short by a stray CR LF), which
+     *             Jetty's parser answers 505, is answered 400: the client sent garbage, the server
+     *             is not at fault.
+     */
     public static ErrorHandler forServer(BiFunction<Integer, String, ObjectNode> body) {
         return new ErrorHandler() {
             @Override
             protected boolean generateAcceptableResponse(Request request, Response response, Callback callback,
                                                          String contentType, List<Charset> charsets, int code,
                                                          String message, Throwable cause) throws IOException {
+                int status = code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 ? HttpStatus.BAD_REQUEST_400 : code;
+                response.setStatus(status);
                 return super.generateAcceptableResponse(request, response, callback, JsonAnswers.CONTENT_TYPE, charsets,
-                        code, message, cause);
+                        status, message, cause);
             }
 
             @Override

@@ -1,5 +1,6 @@
 package io.attribution.ingest;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,7 +68,11 @@ final class BodyParameters {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new UnsupportedBodyException(400, "body is not valid JSON: " + e.getOriginalMessage());
+            // Where, not what: Jackson's message quotes the body, which may hold a security token,
+            // and the message is recorded for the postback log.
+            JsonLocation at = e.getLocation();
+            throw new UnsupportedBodyException(400, at == null ? "body is not valid JSON"
+                    : "body is not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr());
         } catch (NumberFormatException e) {
             // Jackson reads 1e2147483648 as a BigDecimal and fails outside its exception hierarchy.
             throw new UnsupportedBodyException(400, "body has a number out of range: " + e.getMessage());

@@ -20,6 +20,9 @@ import java.util.List;
  * @param maxConcurrentRequests  requests handled at once; more wait up to {@code maxQueueWait}, then 503
  * @param maxQueueWait           how long a request may wait for a slot when the edge is saturated
  * @param maxRequestsPerSecond   per client address; beyond it, 429
+ * @param maxRecordedRefusalsPerSecond invalid requests (400, 413, 415) recorded on {@code postbacks.raw}
+ *                               per second, for the whole edge, a second's worth in a burst; beyond it
+ *                               they are answered without a request_id, so a flood cannot fill the topic
  * @param trustedProxies         IPs and CIDR ranges of our own load balancers: only from these is
  *                               X-Forwarded-For believed
  * @param signatureTolerance     how far a signed request's timestamp may be from our clock
@@ -30,8 +33,9 @@ import java.util.List;
  */
 public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequestHeaderBytes, Duration idleTimeout,
                            long minRequestDataRate, int maxConcurrentRequests, Duration maxQueueWait,
-                           int maxRequestsPerSecond, List<String> trustedProxies, Duration signatureTolerance,
-                           Duration produceTimeout, Duration retryAfter, Duration campaignsMaxStale) {
+                           int maxRequestsPerSecond, int maxRecordedRefusalsPerSecond, List<String> trustedProxies,
+                           Duration signatureTolerance, Duration produceTimeout, Duration retryAfter,
+                           Duration campaignsMaxStale) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -43,6 +47,10 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
         positive("max request header bytes", maxRequestHeaderBytes);
         positive("max concurrent requests", maxConcurrentRequests);
         positive("max requests per second", maxRequestsPerSecond);
+        if (maxRecordedRefusalsPerSecond < 0) {
+            throw new IllegalArgumentException("max recorded refusals per second must not be negative, was "
+                    + maxRecordedRefusalsPerSecond);
+        }
         positive("idle timeout", idleTimeout.toMillis());
         positive("campaigns max stale", campaignsMaxStale.toMillis());
         if (minRequestDataRate < 0) {
@@ -79,6 +87,7 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
         private int maxConcurrentRequests = 512;
         private Duration maxQueueWait = Duration.ofSeconds(1);
         private int maxRequestsPerSecond = 200;
+        private int maxRecordedRefusalsPerSecond = 100;
         private List<String> trustedProxies = List.of();
         private Duration signatureTolerance = Duration.ofMinutes(5);
         private Duration produceTimeout = Duration.ofSeconds(5);
@@ -133,6 +142,11 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
             return this;
         }
 
+        public Builder maxRecordedRefusalsPerSecond(int value) {
+            maxRecordedRefusalsPerSecond = value;
+            return this;
+        }
+
         public Builder trustedProxies(List<String> value) {
             trustedProxies = value;
             return this;
@@ -160,8 +174,8 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
 
         public IngestConfig build() {
             return new IngestConfig(host, port, maxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
-                    maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, trustedProxies, signatureTolerance,
-                    produceTimeout, retryAfter, campaignsMaxStale);
+                    maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, maxRecordedRefusalsPerSecond,
+                    trustedProxies, signatureTolerance, produceTimeout, retryAfter, campaignsMaxStale);
         }
     }
 }

@@ -23,6 +23,7 @@ final class IngestMetrics {
     private final Counter requests;
     private final Histogram produceLatency;
     private final Gauge inFlight;
+    private final Counter unrecordedRefusals;
 
     IngestMetrics(PrometheusRegistry registry) {
         this.requests = Counter.builder()
@@ -42,6 +43,11 @@ final class IngestMetrics {
                 .name("postback_requests_in_flight")
                 .help("Requests the ingest edge is handling now, waiting for a request slot included")
                 .register(registry);
+        this.unrecordedRefusals = Counter.builder()
+                .name("postback_refusals_unrecorded_total")
+                .help("Invalid requests (400, 413, 415) answered without a request_id: over the recording budget,"
+                        + " or their record could not be stored")
+                .register(registry);
     }
 
     /** False for health probes, which are not postback traffic. */
@@ -56,6 +62,10 @@ final class IngestMetrics {
 
     void acknowledged(long nanosSinceSend) {
         produceLatency.observe(Unit.nanosToSeconds(nanosSinceSend));
+    }
+
+    void refusalUnrecorded() {
+        unrecordedRefusals.inc();
     }
 
     void requestStarted() {

@@ -18,7 +18,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.DoSHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
-import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,13 +76,16 @@ public final class IngestServer implements AutoCloseable {
         CampaignCatalogMetrics.register(registry, campaigns);
         PostbackRequestReader reader = new PostbackRequestReader(Clock.systemUTC(),
                 new ClientAddress(config.trustedProxies()),
-                new EdgeGuard(campaigns, new RequestSignature(config.signatureTolerance(), Clock.systemUTC())));
+                new EdgeGuard(campaigns, new RequestSignature(config.signatureTolerance(), Clock.systemUTC())),
+                config.maxBodyBytes());
 
         ServletContextHandler context = new ServletContextHandler("/");
         // The servlet's own deadline is a backstop over the producer's delivery timeout.
         Duration answerTimeout = config.produceTimeout().plus(Duration.ofSeconds(1));
         ServletHolder postbacks = new ServletHolder("postback",
-                new PostbackServlet(publisher, reader, threads, answerTimeout, config.retryAfter()));
+                new PostbackServlet(publisher, reader,
+                        new RefusalBudget(config.maxRecordedRefusalsPerSecond(), System::nanoTime), metrics,
+                        threads, answerTimeout, config.retryAfter()));
         postbacks.setAsyncSupported(true);
         context.addServlet(postbacks, "/postback");
         context.addServlet(new ServletHolder("healthz", HealthServlet.liveness()), "/healthz");
@@ -99,12 +101,11 @@ public final class IngestServer implements AutoCloseable {
 
     /**
      * Outermost first: a flooding client is turned away (429) before it takes one of the bounded
-     * request slots (503 when all are busy), and bodies are size-checked before the servlet reads them.
+     * request slots (503 when all are busy). Bodies are size-checked by the postback servlet, the
+     * only reader of bodies, so that an oversized postback is recorded like any other refusal.
      */
     private static Handler limits(IngestConfig config, Handler context) {
-        SizeLimitHandler sizeLimit = new SizeLimitHandler(config.maxBodyBytes(), -1);
-        sizeLimit.setHandler(context);
-        QoSHandler concurrency = new QoSHandler(sizeLimit);
+        QoSHandler concurrency = new QoSHandler(context);
         concurrency.setMaxRequestCount(config.maxConcurrentRequests());
         concurrency.setMaxSuspendedRequestCount(config.maxConcurrentRequests());
         concurrency.setMaxSuspend(config.maxQueueWait());

@@ -25,11 +25,14 @@ final class PostbackAnswers {
         JsonAnswers.write(response, status, JsonAnswers.error("rejected", error, field, message));
     }
 
-    /** Stored for the record but refused: {@code error} is the rejection reason. */
-    static void refused(HttpServletResponse response, int status, String error, String message, String requestId)
-            throws IOException {
+    /**
+     * Stored for the record but refused: a protection of the campaign (401, 403), or a request that
+     * cannot be read as a postback (400, 413, 415); the postback log has it under {@code requestId}.
+     */
+    static void refused(HttpServletResponse response, int status, String error, String field, String message,
+                        String requestId) throws IOException {
         JsonAnswers.write(response, status,
-                JsonAnswers.error("rejected", error, null, message).put("request_id", requestId));
+                JsonAnswers.error("rejected", error, field, message).put("request_id", requestId));
     }
 
     /** Nothing was stored: the advertiser must send the postback again after {@code retryAfterSeconds}. */
@@ -38,10 +41,11 @@ final class PostbackAnswers {
                 JsonAnswers.error("unavailable", "NOT_STORED", null, message));
     }
 
-    /** The body of an error Jetty answers itself, before or around the servlet. */
+    /**
+     * The body of an error Jetty answers itself, before or around the servlet (414 and 431 from its
+     * HTTP parser, 429 and 503 from the rate and concurrency limits): never recorded, no request_id.
+     */
     static ObjectNode jettyError(int status, String message) {
-        // Jetty's size limit answers 413 before the servlet runs: same code as the servlet's own 413.
-        String error = status == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE ? "PAYLOAD_TOO_LARGE" : "HTTP_" + status;
-        return JsonAnswers.error("rejected", error, null, message);
+        return JsonAnswers.error("rejected", "HTTP_" + status, null, message);
     }
 }

@@ -46,7 +46,7 @@ public final class PostbackPublisher implements AutoCloseable {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         long sentAt = System.nanoTime();
         try {
-            producer.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), postback.getClickId(), postback),
+            producer.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), key(postback), postback),
                     (metadata, error) -> {
                         if (error != null) {
                             acknowledged.completeExceptionally(error);
@@ -60,6 +60,14 @@ public final class PostbackPublisher implements AutoCloseable {
             acknowledged.completeExceptionally(e);
         }
         return acknowledged;
+    }
+
+    /**
+     * The click_id; the request_id of a refused request without one, so that a flood of those
+     * spreads over the partitions instead of piling onto one.
+     */
+    private static String key(RawPostback postback) {
+        return postback.getClickId().isEmpty() ? postback.getRequestId() : postback.getClickId();
     }
 
     /** Sends what is buffered and waits for it: in-flight postbacks still get their answer. */

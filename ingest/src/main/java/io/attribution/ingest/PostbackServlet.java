@@ -1,7 +1,6 @@
 package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
-import io.attribution.postback.InvalidParameterException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -9,7 +8,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code /postback}: GET or POST, parameters in the query string, a form body or a JSON body.
  * Answers 200 only after the broker acknowledged the record; 400/413/415 for what the advertiser
- * must fix; 503 with Retry-After when the record could not be stored in time.
+ * must fix, recorded too within a budget; 503 with Retry-After when the record could not be stored
+ * in time, or when the campaign catalog it checks against cannot be trusted (never accepted unchecked).
  */
 final class PostbackServlet extends HttpServlet {
 
@@ -29,18 +28,23 @@ final class PostbackServlet extends HttpServlet {
 
     private final PostbackPublisher publisher;
     private final PostbackRequestReader reader;
+    private final RefusalBudget budget;
+    private final IngestMetrics metrics;
     private final Executor responder;
     private final Duration answerTimeout;
     private final long retryAfterSeconds;
 
     /**
+     * @param budget        how many requests that cannot be read as postbacks are recorded
      * @param responder     runs the answer, so that Kafka's I/O thread never writes to a client socket
      * @param answerTimeout the latest an answer may come; past it the client gets a 503
      */
-    PostbackServlet(PostbackPublisher publisher, PostbackRequestReader reader, Executor responder,
-                    Duration answerTimeout, Duration retryAfter) {
+    PostbackServlet(PostbackPublisher publisher, PostbackRequestReader reader, RefusalBudget budget,
+                    IngestMetrics metrics, Executor responder, Duration answerTimeout, Duration retryAfter) {
         this.publisher = publisher;
         this.reader = reader;
+        this.budget = budget;
+        this.metrics = metrics;
         this.responder = responder;
         this.answerTimeout = answerTimeout;
         this.retryAfterSeconds = retryAfter.toSeconds();
@@ -71,39 +75,86 @@ final class PostbackServlet extends HttpServlet {
         PostbackRequestReader.Incoming incoming;
         try {
             incoming = reader.read(request);
-        } catch (InvalidParameterException e) {
-            String error = e.isMissing() && "click_id".equals(e.parameter()) ? "MISSING_CLICK_ID"
-                    : e.isMissing() ? "MISSING_PARAMETER" : "MALFORMED";
-            PostbackAnswers.rejected(response, HttpServletResponse.SC_BAD_REQUEST, error, e.parameter(), e.getMessage());
+        } catch (RefusedRequest refused) {
+            recordThenAnswer(request, response, refused);
             return;
-        } catch (UnsupportedBodyException e) {
-            String error = e.status() == 415 ? "UNSUPPORTED_MEDIA_TYPE" : "MALFORMED";
-            PostbackAnswers.rejected(response, e.status(), error, null, e.getMessage());
-            return;
-        } catch (HttpException.RuntimeException e) {
-            // The size limit interrupts the body read of a chunked request that grows too large.
-            if (e.getCode() == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE) {
-                PostbackAnswers.rejected(response, e.getCode(), "PAYLOAD_TOO_LARGE", null, "body is larger than allowed");
-                return;
-            }
-            throw e;
         }
         if (incoming.verdict().isUnavailable()) {
             PostbackAnswers.unavailable(response, retryAfterSeconds, incoming.verdict().detail()
                     + "; the postback was not stored: send it again after " + retryAfterSeconds + " seconds");
             return;
         }
-        answerWhenStored(request.startAsync(), incoming);
+        publishThenAnswer(request.startAsync(), incoming.postback(), new Reply() {
+            @Override
+            public void stored(HttpServletResponse response) throws IOException {
+                EdgeVerdict verdict = incoming.verdict();
+                if (verdict.isRefused()) {
+                    // Stored for the postback log, never attributed: the advertiser learns why.
+                    PostbackAnswers.refused(response, verdict.httpStatus(), verdict.refusal().name(), null,
+                            verdict.detail(), incoming.postback().getRequestId());
+                } else {
+                    PostbackAnswers.accepted(response, incoming.postback().getRequestId());
+                }
+            }
+
+            @Override
+            public void notStored(HttpServletResponse response, Throwable error) throws IOException {
+                if (error instanceof RecordTooLargeException) {
+                    // Within the body limit, but too large once stored (e.g. thousands of token digests): resending won't help.
+                    PostbackAnswers.rejected(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                            "PAYLOAD_TOO_LARGE", null, "the postback is too large to store");
+                } else {
+                    LOG.warn("Postback {} not stored: {}", incoming.postback().getRequestId(), error.toString());
+                    PostbackAnswers.unavailable(response, retryAfterSeconds,
+                            "the postback was not stored; send it again after " + retryAfterSeconds + " seconds");
+                }
+            }
+        });
     }
 
-    private void answerWhenStored(AsyncContext async, PostbackRequestReader.Incoming incoming) {
-        RawPostback postback = incoming.postback();
+    /**
+     * A request that cannot be read as a postback is recorded, within the budget, so that the
+     * request_id of its answer finds it in the postback log. Over the budget, or when the record
+     * could not be stored, the answer carries no request_id: every id the edge gives is recorded.
+     */
+    private void recordThenAnswer(HttpServletRequest request, HttpServletResponse response, RefusedRequest refused)
+            throws IOException {
+        if (!budget.tryTake()) {
+            metrics.refusalUnrecorded();
+            PostbackAnswers.rejected(response, refused.status(), refused.error(), refused.field(), refused.getMessage());
+            return;
+        }
+        publishThenAnswer(request.startAsync(), refused.record(), new Reply() {
+            @Override
+            public void stored(HttpServletResponse response) throws IOException {
+                PostbackAnswers.refused(response, refused.status(), refused.error(), refused.field(),
+                        refused.getMessage(), refused.record().getRequestId());
+            }
+
+            @Override
+            public void notStored(HttpServletResponse response, Throwable error) throws IOException {
+                LOG.debug("Refused request {} not recorded: {}", refused.record().getRequestId(), error.toString());
+                metrics.refusalUnrecorded();
+                PostbackAnswers.rejected(response, refused.status(), refused.error(), refused.field(),
+                        refused.getMessage());
+            }
+        });
+    }
+
+    /** How a request is answered once its record is stored, or once it could not be. */
+    private interface Reply {
+        void stored(HttpServletResponse response) throws IOException;
+
+        void notStored(HttpServletResponse response, Throwable error) throws IOException;
+    }
+
+    private void publishThenAnswer(AsyncContext async, RawPostback record, Reply reply) {
         AtomicBoolean answered = new AtomicBoolean();
         async.setTimeout(answerTimeout.toMillis());
         async.addListener(new AsyncListener() {
             @Override
             public void onTimeout(AsyncEvent event) {
-                answer(async, answered, incoming, new IllegalStateException("no acknowledgement within " + answerTimeout));
+                answer(async, answered, record, reply, new IllegalStateException("no acknowledgement within " + answerTimeout));
             }
 
             @Override
@@ -119,36 +170,23 @@ final class PostbackServlet extends HttpServlet {
             public void onStartAsync(AsyncEvent event) {
             }
         });
-        publisher.publish(postback).whenCompleteAsync(
-                (metadata, error) -> answer(async, answered, incoming, error), responder);
+        publisher.publish(record).whenCompleteAsync(
+                (metadata, error) -> answer(async, answered, record, reply, error), responder);
     }
 
-    private void answer(AsyncContext async, AtomicBoolean answered, PostbackRequestReader.Incoming incoming,
-                        Throwable error) {
+    private void answer(AsyncContext async, AtomicBoolean answered, RawPostback record, Reply reply, Throwable error) {
         if (!answered.compareAndSet(false, true)) {
             return;
         }
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
-        RawPostback postback = incoming.postback();
-        EdgeVerdict verdict = incoming.verdict();
         try {
-            if (error == null && verdict.isRefused()) {
-                // Stored for the postback log, never attributed: the advertiser learns why.
-                PostbackAnswers.refused(response, verdict.httpStatus(), verdict.refusal().name(), verdict.detail(),
-                        postback.getRequestId());
-            } else if (error == null) {
-                PostbackAnswers.accepted(response, postback.getRequestId());
-            } else if (error instanceof RecordTooLargeException) {
-                // Within the body limit, but too large once stored (e.g. thousands of token digests): resending won't help.
-                PostbackAnswers.rejected(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "PAYLOAD_TOO_LARGE", null,
-                        "the postback is too large to store");
+            if (error == null) {
+                reply.stored(response);
             } else {
-                LOG.warn("Postback {} not stored: {}", postback.getRequestId(), error.toString());
-                PostbackAnswers.unavailable(response, retryAfterSeconds,
-                        "the postback was not stored; send it again after " + retryAfterSeconds + " seconds");
+                reply.notStored(response, error);
             }
         } catch (IOException | IllegalStateException e) {
-            LOG.debug("Could not answer postback {}: client gone", postback.getRequestId(), e);
+            LOG.debug("Could not answer request {}: client gone", record.getRequestId(), e);
         } finally {
             async.complete();
         }

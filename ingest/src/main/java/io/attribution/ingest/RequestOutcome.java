@@ -11,7 +11,10 @@ enum RequestOutcome {
     ACCEPTED,
     /** Stored for the record but refused: wrong token or signature (401), address not allowed (403). */
     REFUSED,
-    /** The request is at fault and nothing was stored: 400, 413, 414, 415, 431, 404... */
+    /**
+     * The request is at fault: 400, 413, 414, 415, 431, 404... Never attributed; 400, 413 and 415 are
+     * recorded for the postback log within a budget.
+     */
     INVALID,
     /** Over the per-client rate (429). */
     RATE_LIMITED,

@@ -1,6 +1,6 @@
 package io.attribution.ingest;
 
-/** A body ingest cannot read as postback parameters (415 for its media type, 400 for its syntax). */
+/** A body ingest cannot read as postback parameters (413 for its size, 415 for its media type, 400 for its syntax). */
 final class UnsupportedBodyException extends Exception {
 
     private final int status;

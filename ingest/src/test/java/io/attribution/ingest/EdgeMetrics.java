@@ -28,6 +28,11 @@ final class EdgeMetrics {
         return sum("postback_requests");
     }
 
+    /** {@code postback_refusals_unrecorded_total}: invalid requests answered without a request_id. */
+    double unrecordedRefusals() {
+        return sum("postback_refusals_unrecorded");
+    }
+
     private double sum(String metric) {
         return registry.scrape().stream()
                 .filter(snapshot -> snapshot.getMetadata().getName().equals(metric))

@@ -45,13 +45,16 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Random and hostile HTTP requests against the real ingest server, broker and registry. For every
  * request: never a 5xx; a 2xx only for a present, valid click id; and the topic holds exactly one
- * record for every answer that says it was stored (200, and the recorded refusals 401/403), none
- * for any other answer, each with valid content: click id non-blank and equal to the key, a UUID
- * request id, amounts that {@link PostbackParameters} reads, and no security token in clear.
+ * record for every answer with a request_id (200, the refusals 401/403, and the invalid requests
+ * 400/413/415 recorded for the postback log), none for any other answer. Each record is the one
+ * answered, under a UUID request id, with no security token in clear; a stored postback has a
+ * valid click id equal to its key and amounts that {@link PostbackParameters} reads; a recorded
+ * invalid request is small, and keyed by its click id when that one is valid, else by its request id.
  *
  * <p>Requests go over a plain socket, so that nothing a client library would refuse to send
  * (bad percent-encoding, raw bytes, odd methods) escapes the test.
@@ -127,6 +130,14 @@ class IngestFuzzIT {
     }
 
     // --- what the fuzzing found, kept as examples ---------------------------------------------
+
+    @Example
+    void aRequestLineCutShortByACrLfIsABadRequestNotAServerError() throws Exception {
+        RawHttp.Answer answer = send(new FuzzRequest("example", "POST", "/postback?click_id=cut&click_id=\r\n",
+                "application/x-www-form-urlencoded", new byte[0], Expected.ANY, null, false));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+    }
 
     @Example
     void jsonNumberWithAHugeExponentIsStoredAsWrittenNotExpanded() throws Exception {
@@ -237,9 +248,15 @@ class IngestFuzzIT {
         long end = endOffset();
         accountedEnd = end;
         if (answer.status() == -1) {
-            // Jetty may answer 413 and reset while a body over the limit is still being sent.
+            // The edge may answer 413 and reset while a body over the limit is still being sent: the
+            // answer is lost, its record (within the budget) is not.
             assertThat(request.body().length).as("only an oversized body may go unanswered").isGreaterThan(MAX_BODY_BYTES);
-            assertThat(end).as("nothing stored for an unanswered request").isEqualTo(before);
+            // Recorded once the broker has it, which may be after the client saw the reset.
+            await("the record of the unanswered oversized request").atMost(Duration.ofSeconds(10))
+                    .until(IngestFuzzIT::endOffset, offset -> offset > before);
+            accountedEnd = endOffset();
+            assertThat(accountedEnd).as("records for an unanswered request").isEqualTo(before + 1);
+            assertThat(recordAt(before).value().getEdgeRejectionDetail()).startsWith("body is larger than");
             return answer;
         }
         assertThat(answer.status()).as("status for %s: %s", request, answer.body()).isBetween(200, 499);
@@ -255,13 +272,17 @@ class IngestFuzzIT {
             assertThat(answer.field("status")).as("a 200 without a request id for %s: %s", request, answer.body())
                     .isEqualTo("up");
         }
-        boolean stored = (answer.status() == 200 || answer.status() == 401 || answer.status() == 403)
-                && answer.field("request_id") != null;
+        boolean stored = answer.field("request_id") != null;
         if (!stored) {
             assertThat(end).as("records written for a %d answer (%s)", answer.status(), answer.body()).isEqualTo(before);
-        } else {
+        } else if (answer.status() == 200 || answer.status() == 401 || answer.status() == 403) {
             assertThat(end).as("records written for a %d answer (%s)", answer.status(), answer.body()).isEqualTo(before + 1);
             assertStoredRecord(request, answer, recordAt(before));
+        } else {
+            assertThat(answer.status()).as("a request_id on a %d answer (%s)", answer.status(), answer.body())
+                    .isIn(400, 413, 415);
+            assertThat(end).as("records written for a %d answer (%s)", answer.status(), answer.body()).isEqualTo(before + 1);
+            assertRecordedRefusal(answer, recordAt(before));
         }
         switch (request.expected()) {
             case ACCEPTED -> assertThat(answer.status()).as("%s: %s", request, answer.body()).isEqualTo(200);
@@ -312,6 +333,23 @@ class IngestFuzzIT {
         if (request.expected() == Expected.ACCEPTED && request.authenticates()) {
             assertThat(postback.getAuthenticatedCampaignId()).isEqualTo(CAMPAIGN);
         }
+    }
+
+    /** An invalid request, as recorded for the postback log: never attributed, always small. */
+    private static void assertRecordedRefusal(RawHttp.Answer answer, ConsumerRecord<String, RawPostback> record)
+            throws IOException {
+        RawPostback postback = record.value();
+        String requestId = JSON.readTree(answer.body()).path("request_id").asText(null);
+        assertThat(postback.getRequestId()).as("the record is the one answered").isEqualTo(requestId);
+        assertThat(UUID.fromString(requestId).toString()).isEqualTo(requestId);
+        assertThat(postback.getEdgeRejection()).isIn(RejectionReason.MISSING_CLICK_ID, RejectionReason.MALFORMED);
+        assertThat(postback.getEdgeRejectionDetail()).isEqualTo(answer.field("message"));
+        String clickId = postback.getClickId();
+        assertThat(record.key()).isEqualTo(clickId.isEmpty() ? requestId : clickId);
+        assertThat(clickId).hasSizeLessThanOrEqualTo(PostbackParameters.MAX_ID_LENGTH);
+        assertThat(clickId.chars().noneMatch(Character::isISOControl)).as("control characters in %s", clickId).isTrue();
+        assertThat(postback.toString()).as("a token in clear").doesNotContain(TOKEN_MARK);
+        assertThat(record.serializedValueSize()).as("size of the record of %s", answer.body()).isLessThan(12 * 1024);
     }
 
     // --- the requests -------------------------------------------------------------------------

@@ -20,9 +20,11 @@ class IngestLimitsIT {
     @RegisterExtension
     static final KafkaKit kit = KafkaKit.shared();
 
+    private static RawPostbackTopic topic;
+
     @BeforeAll
     static void createTopic() {
-        RawPostbackTopic.create(kit);
+        topic = RawPostbackTopic.create(kit);
     }
 
     private static IngestServer start(IngestConfig.Builder config) throws Exception {
@@ -107,6 +109,42 @@ class IngestLimitsIT {
             assertThat(flood.subList(0, 3)).containsOnly(200);
             assertThat(other).isEqualTo(200);
         }
+    }
+
+    @Test
+    void aFloodOfInvalidRequestsIsRecordedOnlyUpToTheBudget() throws Exception {
+        int budget = 10;
+        EdgeMetrics metrics = new EdgeMetrics();
+        IngestConfig.Builder config = IngestConfig.builder().maxRequestsPerSecond(100_000)
+                .maxRecordedRefusalsPerSecond(budget);
+        try (IngestServer ingest = start(config, metrics)) {
+            IngestHttp http = new IngestHttp(ingest.uri());
+            long offsetBefore = topic.endOffset();
+            long startedAt = System.nanoTime();
+            List<IngestHttp.Answer> flood = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                flood.add(http.get("/postback?goal_value=flood-" + i));
+            }
+            double seconds = (System.nanoTime() - startedAt) / 1e9;
+            IngestHttp.Answer marker = http.get("/postback?click_id=after-the-flood");
+
+            assertThat(flood).extracting(IngestHttp.Answer::status).containsOnly(400);
+            List<String> answeredIds = flood.stream().map(IngestHttp.Answer::requestId)
+                    .filter(id -> id != null).toList();
+            // A burst of one second's budget, then the budget per second.
+            assertThat(answeredIds).hasSizeGreaterThanOrEqualTo(budget)
+                    .hasSizeLessThanOrEqualTo(budget + (int) Math.ceil(budget * seconds));
+            assertThat(topic.recordsFrom(offsetBefore, marker.requestId())).extracting(r -> r.value().getRequestId())
+                    .as("every request id answered is recorded, and nothing more")
+                    .containsExactlyElementsOf(concat(answeredIds, marker.requestId()));
+            assertThat(metrics.unrecordedRefusals()).isEqualTo(flood.size() - answeredIds.size());
+        }
+    }
+
+    private static List<String> concat(List<String> ids, String last) {
+        List<String> all = new ArrayList<>(ids);
+        all.add(last);
+        return all;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
+import io.attribution.avro.RejectionReason;
 import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.RegistrySerdes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +33,8 @@ import static org.junit.jupiter.api.Named.named;
 
 /**
  * The ingest edge against a real Kafka broker and a real schema registry: what a postback turns
- * into on {@code postbacks.raw}, and that every refused postback leaves the topic untouched.
+ * into on {@code postbacks.raw}, and that every request answered with a request_id is recorded
+ * under it, and nothing else.
  */
 class IngestServerIT {
 
@@ -173,7 +176,7 @@ class IngestServerIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedPostbacks")
-    void refusedPostbackGetsAJsonErrorAndWritesNothing(Refusal refusal) throws Exception {
+    void invalidRequestsAreRecordedUnderTheRequestIdTheyAreAnsweredWith(Refusal refusal) throws Exception {
         long offsetBefore = topic.endOffset();
 
         IngestHttp.Answer answer = refusal.method().equals("GET")
@@ -186,25 +189,58 @@ class IngestServerIT {
         assertThat(answer.field("status")).isEqualTo("rejected");
         assertThat(answer.field("error")).isEqualTo(refusal.error());
         assertThat(answer.field("field")).isEqualTo(refusal.field());
-        assertOnlyNewRecordIsTheNextValidPostback(offsetBefore);
+        assertThat(answer.requestId()).as("the id it is recorded under").isNotBlank();
+        RawPostback recorded = assertOnlyNewRecordsAre(offsetBefore, answer.requestId()).get(0);
+        assertThat(recorded.getEdgeRejection()).isEqualTo(refusal.error().equals("MISSING_CLICK_ID")
+                ? RejectionReason.MISSING_CLICK_ID : RejectionReason.MALFORMED);
+        assertThat(recorded.getEdgeRejectionDetail()).isEqualTo(answer.field("message"));
+        assertThat(recorded.getMethod()).isEqualTo(refusal.method());
+        assertThat(recorded.getUserAgent()).isEqualTo(IngestHttp.USER_AGENT);
     }
 
     @Test
-    void bodiesOverTheLimitGet413WhetherSizedOrChunkedAndWriteNothing() throws Exception {
+    void aRecordedInvalidRequestKeepsItsValidClickIdAndItsParameters() throws Exception {
+        IngestHttp.Answer answer = http.get("/postback?click_id=bad-amount&sale_amount=abc&campaign_id=camp-7");
+
+        ConsumerRecord<String, RawPostback> record = topic.awaitRecord(answer.requestId());
+        assertThat(record.key()).isEqualTo("bad-amount");
+        assertThat(record.value().getClickId()).isEqualTo("bad-amount");
+        assertThat(record.value().getQueryParams()).containsEntry("sale_amount", List.of("abc"))
+                .containsEntry("campaign_id", List.of("camp-7"));
+    }
+
+    @Test
+    void aRecordedRequestWithoutClickIdIsKeyedByItsRequestId() throws Exception {
+        IngestHttp.Answer answer = http.get("/postback?goal_value=purchase");
+
+        ConsumerRecord<String, RawPostback> record = topic.awaitRecord(answer.requestId());
+        assertThat(record.key()).isEqualTo(answer.requestId());
+        assertThat(record.value().getClickId()).isEmpty();
+    }
+
+    @Test
+    void bodiesOverTheLimitGet413WhetherSizedOrChunkedAndAreRecordedWithoutTheirBody() throws Exception {
         try (IngestServer small = startIngest(IngestConfig.builder().port(0).maxBodyBytes(1024).build(),
                 kit.registryUrl())) {
             IngestHttp smallHttp = new IngestHttp(small.uri());
             long offsetBefore = topic.endOffset();
 
-            IngestHttp.Answer sized = smallHttp.post("/postback", "application/x-www-form-urlencoded",
+            IngestHttp.Answer sized = smallHttp.post("/postback?sub1=sized", "application/x-www-form-urlencoded",
                     HttpRequest.BodyPublishers.ofByteArray(validFormBody("too-large-sized", 2048)));
-            IngestHttp.Answer chunked = smallHttp.post("/postback", "application/x-www-form-urlencoded",
+            IngestHttp.Answer chunked = smallHttp.post("/postback?sub1=chunked", "application/x-www-form-urlencoded",
                     HttpRequest.BodyPublishers.ofInputStream(
                             () -> new ByteArrayInputStream(validFormBody("too-large-chunked", 4096))));
 
             assertPayloadTooLarge(sized);
             assertPayloadTooLarge(chunked);
-            assertOnlyNewRecordIsTheNextValidPostback(offsetBefore);
+            List<RawPostback> recorded = assertOnlyNewRecordsAre(offsetBefore, sized.requestId(), chunked.requestId());
+            assertThat(recorded).allSatisfy(postback -> {
+                assertThat(postback.getEdgeRejection()).isEqualTo(RejectionReason.MALFORMED);
+                assertThat(postback.getEdgeRejectionDetail()).isEqualTo("body is larger than 1024 bytes");
+                assertThat(postback.getBodyParams()).isEmpty();
+            });
+            assertThat(recorded).extracting(postback -> postback.getQueryParams().get("sub1"))
+                    .containsExactly(List.of("sized"), List.of("chunked"));
         }
     }
 
@@ -263,7 +299,7 @@ class IngestServerIT {
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/json"));
         assertThat(answer.field("status")).isEqualTo("rejected");
-        // Same code whether the servlet caught a chunked overflow or Jetty refused a declared length.
+        // Same code whether the body said its length or grew too long while being read.
         assertThat(answer.field("error")).isEqualTo("PAYLOAD_TOO_LARGE");
     }
 
@@ -272,15 +308,26 @@ class IngestServerIT {
      * {@code offsetBefore}: whatever was sent in between left nothing on the topic.
      */
     private static void assertOnlyNewRecordIsTheNextValidPostback(long offsetBefore) throws Exception {
+        assertOnlyNewRecordsAre(offsetBefore);
+    }
+
+    /**
+     * Sends one valid postback and checks that the records written since {@code offsetBefore} are
+     * those of {@code requestIds}, in order, then that postback's; returns the former.
+     */
+    private static List<RawPostback> assertOnlyNewRecordsAre(long offsetBefore, String... requestIds) throws Exception {
         IngestHttp.Answer marker = http.get("/postback?click_id=marker");
         assertAccepted(marker);
 
         List<ConsumerRecord<String, RawPostback>> written = topic.recordsFrom(offsetBefore, marker.requestId());
 
+        List<String> expected = new ArrayList<>(List.of(requestIds));
+        expected.add(marker.requestId());
         assertThat(written).extracting(record -> record.value().getRequestId())
                 .as("request ids written since offset %d (click ids %s)", offsetBefore,
                         written.stream().map(ConsumerRecord::key).toList())
-                .containsExactly(marker.requestId());
+                .containsExactlyElementsOf(expected);
+        return written.subList(0, requestIds.length).stream().map(ConsumerRecord::value).toList();
     }
 
     /** A form body that would be a valid postback, padded to exactly {@code size} bytes. */

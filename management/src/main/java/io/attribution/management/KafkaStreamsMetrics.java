@@ -20,10 +20,11 @@ import java.util.function.Supplier;
 /**
  * Kafka Streams' own metrics ({@code KafkaStreams#metrics()}), read at scrape time, as Prometheus
  * metrics named {@code kafka_streams_<level>_<name>} with the Kafka tags as labels; the levels are
- * Kafka's metric groups {@code client}, {@code thread}, {@code task}, {@code processor_node},
- * {@code consumer_fetch_manager} for the consumers' maximum lag, and {@code campaign_store} for the
- * global campaign store's dead letters (a sensor of the topology's own). The embedded clients'
- * hundreds of other metrics are left out: they would swamp the scrape and say little about attribution.
+ * Kafka's metric groups {@code client}, {@code thread}, {@code task}, {@code processor_node}, the
+ * topology's own {@code attribution} (records on the wrong input partition) and {@code campaign_store}
+ * (the global campaign store's dead letters), and {@code consumer_fetch_manager} for the consumers'
+ * maximum lag. The embedded clients' hundreds of other metrics are left out: they would swamp the
+ * scrape and say little about attribution.
  * Kafka's cumulative {@code *-total} metrics become counters, every other number a gauge; text
  * values (version, topology description) are dropped, the numeric {@code client-state} and
  * {@code thread-state} stand for them.
@@ -32,7 +33,8 @@ public final class KafkaStreamsMetrics implements MultiCollector {
 
     private static final String PREFIX = "kafka_streams_";
     private static final Set<String> STREAMS_GROUPS = Set.of("stream-metrics", "stream-thread-metrics",
-            "stream-task-metrics", "stream-processor-node-metrics", "stream-campaign-store-metrics");
+            "stream-task-metrics", "stream-processor-node-metrics", "stream-attribution-metrics",
+            "stream-campaign-store-metrics");
     private static final String CONSUMER_FETCH_GROUP = "consumer-fetch-manager-metrics";
     private static final String CONSUMER_FETCH_NAME = "records-lag-max";
     private static final String TOTAL = "-total";

@@ -54,6 +54,18 @@ class KafkaStreamsMetricsTest {
     }
 
     @Test
+    void theTopologysOwnCountOfMisplacedInputIsACounter() {
+        Sensor misplaced = kafka.sensor("misplaced");
+        misplaced.add(kafka.metricName("misplaced-input-total", "stream-attribution-metrics", "",
+                Map.of("thread-id", "t1", "attribution-id", "task-0_1")), new CumulativeCount());
+        misplaced.record();
+
+        CounterSnapshot snapshot = (CounterSnapshot) find(collector.collect(),
+                "kafka_streams_attribution_misplaced_input").orElseThrow();
+        assertThat(snapshot.getDataPoints()).singleElement().extracting(point -> point.getValue()).isEqualTo(1.0);
+    }
+
+    @Test
     void otherNumbersBecomeGaugesNamedAfterTheirGroup() {
         Sensor commit = kafka.sensor("commit");
         commit.add(kafka.metricName("commit-latency-avg", "stream-task-metrics", "",

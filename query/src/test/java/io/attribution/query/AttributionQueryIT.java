@@ -111,7 +111,8 @@ class AttributionQueryIT {
         producer.flush();
 
         String applicationId = kit.uniqueId("attribution-query");
-        AttributionSettings settings = AttributionSettings.defaults().withUnknownClickGrace(Duration.ofSeconds(1));
+        AttributionSettings settings = AttributionSettings.defaults().withUnknownClickGrace(Duration.ofSeconds(1))
+                .withInputPartitions(PARTITIONS);
         for (int i = 0; i < 3; i++) {
             instances.add(AttributionInstance.start(kit.bootstrapServers(), serdes, applicationId,
                     stateRoot.resolve("instance-" + i), 1, settings));

@@ -102,6 +102,7 @@ class OpenApiContractIT {
     private static final String TXN_PENDING = "rq-txn-pending";
     private static final String TXN_APPROVED = "rq-txn-approved";
     private static final String WAITING = "rq-waiting-for-click";
+    private static final int PARTITIONS = 3;
 
     @TempDir
     static Path stateDir;
@@ -120,7 +121,7 @@ class OpenApiContractIT {
 
     @BeforeAll
     static void startAndSeed() throws Exception {
-        PipelineTopics.create(kit, 3, 3);
+        PipelineTopics.create(kit, PARTITIONS, PARTITIONS);
         RegistrySerdes serdes = new RegistrySerdes(kit.registryUrl());
         seededAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         try (Writer writer = new Writer(kit.bootstrapServers(), serdes)) {
@@ -130,7 +131,7 @@ class OpenApiContractIT {
             writer.write(Topics.CLICKS, TXN_CLICK, click(TXN_CLICK));
 
             instance = AttributionInstance.start(kit.bootstrapServers(), serdes, kit.uniqueId("openapi-contract"),
-                    stateDir, 0, AttributionSettings.defaults());
+                    stateDir, 0, AttributionSettings.defaults().withInputPartitions(PARTITIONS));
             document = JSON.readTree(get("/openapi.json").body());
             schemas = SchemaRegistry.withDialect(Dialects.getOpenApi31(), builder -> builder
                     .schemas(Map.of(DOCUMENT_IRI, document.toString()))

@@ -16,6 +16,7 @@ import io.attribution.postback.PostbackParameters;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -28,20 +29,49 @@ final class AttributionRules {
     private AttributionRules() {
     }
 
+    /**
+     * A request ingest refused (token, address; or one it could not read, recorded for the postback
+     * log): never attributed, and never held for a late click (refused requests must not fill the
+     * pending store). It counts for the campaign it names, the one whose protection refused it, and
+     * for the click's affiliate only when the click is of that campaign: a forged postback must not
+     * count against another affiliate.
+     *
+     * @param click the click the request names, or null when none is known
+     */
+    static Outcome.Rejected refusedAtTheEdge(RawPostback postback, Click click) {
+        String campaignId = namedCampaign(postback).orElse(null);
+        String affiliateId = click != null && click.getCampaignId().equals(campaignId) ? click.getAffiliateId() : null;
+        String detail = Objects.requireNonNullElse(postback.getEdgeRejectionDetail(), "refused by ingest");
+        return Outcome.Rejected.of(postback, postback.getEdgeRejection(), detail, campaignId, null, affiliateId,
+                postback.getReceivedAt());
+    }
+
+    /** The campaign a postback names in its parameters, when it names one that can be read. */
+    static Optional<String> namedCampaign(RawPostback postback) {
+        try {
+            return PostbackParameters.of(postback).campaignId();
+        } catch (InvalidParameterException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A postback too large to carry through the stores. Only a producer other than ingest can
+     * write one: its rejection carries it cut short, under the edge's reason when ingest refused it.
+     */
+    static Optional<Outcome.Rejected> oversized(RawPostback postback) {
+        int size = StateSize.of(postback);
+        if (size <= CarriedPostback.MAX_BYTES) {
+            return Optional.empty();
+        }
+        RejectionReason reason = postback.getEdgeRejection() != null ? postback.getEdgeRejection()
+                : RejectionReason.MALFORMED;
+        return Optional.of(reject(CarriedPostback.cutShort(postback), reason, "the postback takes about " + size
+                + " bytes, more than the " + CarriedPostback.MAX_BYTES + " one may; kept here cut short", null));
+    }
+
     /** A postback that can never be attributed, whatever click may still arrive. */
     static Optional<Outcome.Rejected> unreadable(RawPostback postback) {
-        int size = StateSize.of(postback);
-        if (size > CarriedPostback.MAX_BYTES) {
-            // Only a producer other than ingest can write one: its rejection carries it cut short.
-            RejectionReason reason = postback.getEdgeRejection() != null ? postback.getEdgeRejection()
-                    : RejectionReason.MALFORMED;
-            return Optional.of(reject(CarriedPostback.cutShort(postback), reason, "the postback takes about " + size
-                    + " bytes, more than the " + CarriedPostback.MAX_BYTES + " one may; kept here cut short", null));
-        }
-        if (postback.getEdgeRejection() != null) {
-            // Refused by ingest (token, address): recorded for the postback log, never attributed.
-            return Optional.of(reject(postback, postback.getEdgeRejection(), postback.getEdgeRejectionDetail(), null));
-        }
         if (postback.getClickId().isBlank()) {
             return Optional.of(reject(postback, RejectionReason.MISSING_CLICK_ID, "click_id is required", null));
         }

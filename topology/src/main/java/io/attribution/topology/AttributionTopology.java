@@ -6,6 +6,7 @@ import io.attribution.avro.Click;
 import io.attribution.avro.ClickConversions;
 import io.attribution.avro.ConversionCandidate;
 import io.attribution.avro.ConversionLedger;
+import io.attribution.avro.MisplacedInput;
 import io.attribution.avro.PostbackFate;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectedPostback;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -73,13 +75,15 @@ public final class AttributionTopology {
     private final RecordSerdes serdes;
     private final AttributionSettings settings;
     private final DeadLetterSink campaignDeadLetters;
+    private final Clock clock;
     private final StreamsBuilder builder;
 
     private AttributionTopology(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
-                                DeadLetterSink campaignDeadLetters) {
+                                DeadLetterSink campaignDeadLetters, Clock clock) {
         this.serdes = serdes;
         this.settings = settings;
         this.campaignDeadLetters = campaignDeadLetters;
+        this.clock = clock;
         this.builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
     }
 
@@ -90,23 +94,40 @@ public final class AttributionTopology {
      */
     public static Topology build(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
                                  DeadLetterSink campaignDeadLetters) {
-        return new AttributionTopology(serdes, streamsProperties, settings, campaignDeadLetters).build();
+        return build(serdes, streamsProperties, settings, campaignDeadLetters, Clock.systemUTC());
+    }
+
+    /** @param clock what event times are checked against (tests replay times far from today's) */
+    public static Topology build(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
+                                 DeadLetterSink campaignDeadLetters, Clock clock) {
+        return new AttributionTopology(serdes, streamsProperties, settings, campaignDeadLetters, clock).build();
     }
 
     private Topology build() {
         addStores();
 
+        EventTimeBounds bounds = new EventTimeBounds(clock, settings.maxEventTimeSkew(), settings.clickRetention());
+        BoundedEventTimeExtractor recordTime = new BoundedEventTimeExtractor(clock, settings.maxEventTimeSkew());
         KStream<String, Outcome> fromPostbacks = builder.stream(Topics.POSTBACKS_RAW.name(),
                         Consumed.<String, RawPostback>with(KEYS, serdes.valueSerde(Topics.POSTBACKS_RAW))
-                                .withName("postbacks-source"))
-                .process(() -> new PostbackAttributor(settings), Named.as("attribute-postbacks"),
+                                .withTimestampExtractor(recordTime).withName("postbacks-source"))
+                .process(() -> PostbackAttributor.ofInput(settings, bounds, clock), Named.as("attribute-postbacks"),
                         StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS);
         KStream<String, Outcome> fromClicks = builder.stream(Topics.CLICKS.name(),
-                        Consumed.<String, Click>with(KEYS, serdes.valueSerde(Topics.CLICKS)).withName("clicks-source"))
-                .process(PostbackAttributor.ClickArrivals::new, Named.as("click-arrivals"),
+                        Consumed.<String, Click>with(KEYS, serdes.valueSerde(Topics.CLICKS))
+                                .withTimestampExtractor(recordTime).withName("clicks-source"))
+                .process(() -> new PostbackAttributor.ClickArrivals(bounds,
+                                InputPlacement.checkedAgainst(settings.inputPartitions())), Named.as("click-arrivals"),
                         StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS);
 
-        Map<String, KStream<String, Outcome>> rules = fromPostbacks.merge(fromClicks, Named.as("rule-outcomes"))
+        Map<String, KStream<String, Outcome>> placement = fromPostbacks.merge(fromClicks, Named.as("input-outcomes"))
+                .split(Named.as("placement-"))
+                .branch((key, outcome) -> outcome instanceof Outcome.Misplaced, Branched.as("misplaced"))
+                .defaultBranch(Branched.as("placed"));
+        KStream<String, Outcome> fromMisplaced = readAgainWherePlaced(placement.get("placement-misplaced"), bounds);
+
+        Map<String, KStream<String, Outcome>> rules = placement.get("placement-placed")
+                .merge(fromMisplaced, Named.as("rule-outcomes"))
                 .split(Named.as("rules-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Rejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("per-click"));
@@ -142,6 +163,31 @@ public final class AttributionTopology {
 
         addViews();
         return builder.build();
+    }
+
+    /**
+     * Clicks and postbacks read from the wrong partition for their click id go through the
+     * misplaced-input topic, keyed by click id, and are read again from there on the right task,
+     * by a second pair of processors on the same stores. One topic for both kinds: every input
+     * partition of a task costs Kafka Streams some work on each record while it is empty.
+     */
+    private KStream<String, Outcome> readAgainWherePlaced(KStream<String, Outcome> misplaced, EventTimeBounds bounds) {
+        Map<String, KStream<String, MisplacedInput>> kinds = misplaced
+                .mapValues(outcome -> ((Outcome.Misplaced) outcome).input(), Named.as("misplaced-input-values"))
+                .repartition(Repartitioned.<String, MisplacedInput>as(StoreNames.MISPLACED_INPUT_REPARTITION)
+                        .withKeySerde(KEYS).withValueSerde(serdes.valueSerde(MisplacedInput.class)))
+                .split(Named.as("misplaced-"))
+                .branch((clickId, input) -> input.getClick() != null, Branched.as("click"))
+                .defaultBranch(Branched.as("postback"));
+        KStream<String, Outcome> clicks = kinds.get("misplaced-click")
+                .mapValues(MisplacedInput::getClick, Named.as("misplaced-click-values"))
+                .process(() -> new PostbackAttributor.ClickArrivals(bounds, InputPlacement.alreadyPlaced()),
+                        Named.as("placed-click-arrivals"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS);
+        KStream<String, Outcome> postbacks = kinds.get("misplaced-postback")
+                .mapValues(MisplacedInput::getPostback, Named.as("misplaced-postback-values"))
+                .process(() -> PostbackAttributor.ofLoop(settings, bounds, clock),
+                        Named.as("placed-attribute-postbacks"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS);
+        return clicks.merge(postbacks, Named.as("placed-outcomes"));
     }
 
     private void addStores() {
@@ -226,7 +272,7 @@ public final class AttributionTopology {
 
     /** Attributed and Rejected outcomes to their topics, keyed by click_id whatever the stage's key. */
     private void sinkFinal(KStream<String, Outcome> outcomes, String stage) {
-        KStream<String, Outcome> byClick = outcomes.selectKey((key, outcome) -> outcome.clickId(),
+        KStream<String, Outcome> byClick = outcomes.selectKey((key, outcome) -> outputKey(outcome),
                 Named.as(stage + "-key-by-click"));
         byClick.split(Named.as(stage + "-outcome-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Attributed, Branched.withConsumer(attributed ->
@@ -238,6 +284,15 @@ public final class AttributionTopology {
                                 Named.as(stage + "-rejected-postback")), Topics.CONVERSIONS_REJECTED,
                                 stage + "-rejected"), "rejected"))
                 .noDefaultBranch();
+    }
+
+    /**
+     * The click_id; the request_id for a request that names no click (refused at the edge), so
+     * that a flood of those spreads over the partitions instead of piling onto one.
+     */
+    private static String outputKey(Outcome outcome) {
+        return outcome instanceof Outcome.Rejected rejected && rejected.clickId().isBlank()
+                ? rejected.rejection().getRequestId() : outcome.clickId();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.attribution.topology;
 
 import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.ConversionCandidate;
+import io.attribution.avro.MisplacedInput;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectedPostback;
 import io.attribution.avro.RejectionReason;
@@ -12,7 +13,8 @@ import java.time.Instant;
  * What the topology knows of a postback at one step. The rules turn a postback into a Candidate
  * or a Rejected; the click's ledger turns a Candidate into an Attributed, a Rejected, a Candidate
  * for the caps, or sends it on to its advertiser's ledger (ToAdvertiserLedger), which decides the
- * same way. Every postback ends as exactly one Attributed or Rejected.
+ * same way. Every postback ends as exactly one Attributed or Rejected. A click or a postback on the
+ * wrong partition is Misplaced first, and read again on the right one.
  */
 sealed interface Outcome {
 
@@ -75,6 +77,14 @@ sealed interface Outcome {
         @Override
         public String clickId() {
             return candidate.getConversion().getClickId();
+        }
+    }
+
+    /** A click or postback read from another partition than its click id belongs on: it goes round once more. */
+    record Misplaced(MisplacedInput input) implements Outcome {
+        @Override
+        public String clickId() {
+            return input.getClick() != null ? input.getClick().getClickId() : input.getPostback().getClickId();
         }
     }
 }

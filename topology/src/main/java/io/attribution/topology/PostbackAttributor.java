@@ -2,6 +2,7 @@ package io.attribution.topology;
 
 import io.attribution.avro.Campaign;
 import io.attribution.avro.Click;
+import io.attribution.avro.MisplacedInput;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectionReason;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -11,6 +12,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,10 +26,18 @@ import java.util.Optional;
  * backlog of clicks is read before any waiting postback is given up on; on a quiet partition,
  * where stream time stands still, the wall clock takes over, so the answer still comes within
  * grace plus a few check intervals.
+ *
+ * <p>A click or a postback read from another partition than its click_id belongs on (see
+ * {@link InputPlacement}) is sent round once more through the misplaced-input topic, before it
+ * touches any state; a second pair of these processors reads it there, on the right task.
  */
 final class PostbackAttributor implements Processor<String, RawPostback, String, Outcome> {
 
     private final AttributionSettings settings;
+    private final EventTimeBounds bounds;
+    private final Clock clock;
+    private final InputPlacement placement;
+    private final boolean endsGrace;
     private ProcessorContext<String, Outcome> context;
     private WindowStore<String, Click> clicks;
     private KeyValueStore<String, Campaign> campaigns;
@@ -35,18 +45,40 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
     private long lastStreamTime = Long.MIN_VALUE;
     private Instant streamTimeMovedAt;
 
-    PostbackAttributor(AttributionSettings settings) {
+    private PostbackAttributor(AttributionSettings settings, EventTimeBounds bounds, Clock clock,
+                               InputPlacement placement, boolean endsGrace) {
         this.settings = settings;
+        this.bounds = bounds;
+        this.clock = clock;
+        this.placement = placement;
+        this.endsGrace = endsGrace;
+    }
+
+    /** Reads {@code postbacks.raw}: sends misplaced postbacks round, and ends the grace of waiting ones. */
+    static PostbackAttributor ofInput(AttributionSettings settings, EventTimeBounds bounds, Clock clock) {
+        return new PostbackAttributor(settings, bounds, clock,
+                InputPlacement.checkedAgainst(settings.inputPartitions()), true);
+    }
+
+    /**
+     * Reads the postbacks of the misplaced-input topic, on their click's partition by now. The
+     * input's attributor, on the same task and the same stores, ends the grace of those that wait.
+     */
+    static PostbackAttributor ofLoop(AttributionSettings settings, EventTimeBounds bounds, Clock clock) {
+        return new PostbackAttributor(settings, bounds, clock, InputPlacement.alreadyPlaced(), false);
     }
 
     @Override
     public void init(ProcessorContext<String, Outcome> context) {
+        placement.init(context);
         this.context = context;
         this.clicks = context.getStateStore(StoreNames.CLICKS);
         this.campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
         this.pending = new PendingPostbacks(context.getStateStore(StoreNames.PENDING_POSTBACKS));
-        context.schedule(settings.graceCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
-                now -> rejectUnclaimed(Instant.ofEpochMilli(now)));
+        if (endsGrace) {
+            context.schedule(settings.graceCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
+                    now -> rejectUnclaimed(Instant.ofEpochMilli(now)));
+        }
     }
 
     @Override
@@ -55,18 +87,41 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
         if (postback == null) {
             return;
         }
+        bounds.requireWithin(postback, record.timestamp());
+        Optional<Outcome.Rejected> oversized = AttributionRules.oversized(postback);
+        if (oversized.isPresent()) {
+            // Before the misplaced check: a postback this large is carried nowhere, not even to its partition.
+            forward(oversized.get(), postback.getReceivedAt());
+            return;
+        }
+        String clickId = postback.getClickId();
+        // A postback without click_id joins nothing: it is rejected wherever it is read.
+        if (!clickId.isBlank() && placement.misplaced(clickId)) {
+            context.forward(new Record<>(clickId, new Outcome.Misplaced(
+                    MisplacedInput.newBuilder().setPostback(postback).build()), record.timestamp()));
+            return;
+        }
+        if (postback.getEdgeRejection() != null) {
+            Click click = clickId.isBlank() ? null : latestClick(clickId).orElse(null);
+            forward(AttributionRules.refusedAtTheEdge(postback, click), postback.getReceivedAt());
+            return;
+        }
         Optional<Outcome.Rejected> unreadable = AttributionRules.unreadable(postback);
         if (unreadable.isPresent()) {
             forward(unreadable.get(), postback.getReceivedAt());
             return;
         }
-        Optional<Click> click = WindowedStores.latest(clicks, postback.getClickId()).map(found -> found.value);
+        Optional<Click> click = latestClick(clickId);
         if (click.isEmpty() && !settings.unknownClickGrace().isZero()) {
             pending.hold(postback);
             return;
         }
         Campaign campaign = click.map(c -> campaigns.get(c.getCampaignId())).orElse(null);
         forward(AttributionRules.attribute(postback, click.orElse(null), campaign), postback.getReceivedAt());
+    }
+
+    private Optional<Click> latestClick(String clickId) {
+        return WindowedStores.latest(clicks, clickId).map(found -> found.value);
     }
 
     private void rejectUnclaimed(Instant now) {
@@ -79,7 +134,11 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
         }
     }
 
-    /** Stream time while it moves; the wall clock once it has stood still for two check intervals. */
+    /**
+     * Stream time while it moves, but never ahead of the clock: a producer may stamp records up to
+     * the allowed skew ahead, and grace must not end early for that. The wall clock once stream
+     * time has stood still for two check intervals.
+     */
     private Instant graceClock(Instant wallClock) {
         long streamTime = context.currentStreamTimeMs();
         if (streamTime != lastStreamTime || streamTimeMovedAt == null) {
@@ -88,7 +147,7 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
         }
         boolean quiet = Duration.between(streamTimeMovedAt, wallClock)
                 .compareTo(settings.graceCheckInterval().multipliedBy(2)) >= 0;
-        return quiet ? wallClock : Instant.ofEpochMilli(Math.max(streamTime, 0));
+        return quiet ? wallClock : Instant.ofEpochMilli(Math.max(Math.min(streamTime, clock.millis()), 0));
     }
 
     private void forward(Outcome outcome, Instant timestamp) {
@@ -98,13 +157,25 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
     /** The click side of the same meeting: remember the click, release the postbacks waiting for it. */
     static final class ClickArrivals implements Processor<String, Click, String, Outcome> {
 
+        private final EventTimeBounds bounds;
+        private final InputPlacement placement;
         private ProcessorContext<String, Outcome> context;
         private WindowStore<String, Click> clicks;
         private KeyValueStore<String, Campaign> campaigns;
         private PendingPostbacks pending;
 
+        /**
+         * @param placement checked against the input's partition count for {@code clicks}; already
+         *                  placed for the clicks of the misplaced-input topic
+         */
+        ClickArrivals(EventTimeBounds bounds, InputPlacement placement) {
+            this.bounds = bounds;
+            this.placement = placement;
+        }
+
         @Override
         public void init(ProcessorContext<String, Outcome> context) {
+            placement.init(context);
             this.context = context;
             this.clicks = context.getStateStore(StoreNames.CLICKS);
             this.campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
@@ -114,12 +185,20 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
         @Override
         public void process(Record<String, Click> record) {
             Click click = record.value();
-            if (record.key() == null || click == null) {
+            if (click == null) {
                 return;
             }
-            clicks.put(record.key(), click, click.getClickedAt().toEpochMilli());
+            bounds.requireWithin(click, record.timestamp());
+            // The click_id in the value joins, whatever the record's key (or none) says.
+            String clickId = click.getClickId();
+            if (placement.misplaced(clickId)) {
+                context.forward(new Record<>(clickId, new Outcome.Misplaced(
+                        MisplacedInput.newBuilder().setClick(click).build()), record.timestamp()));
+                return;
+            }
+            clicks.put(clickId, click, click.getClickedAt().toEpochMilli());
             Campaign campaign = campaigns.get(click.getCampaignId());
-            for (RawPostback postback : pending.release(record.key())) {
+            for (RawPostback postback : pending.release(clickId)) {
                 Outcome outcome = AttributionRules.attribute(postback, click, campaign);
                 context.forward(new Record<>(outcome.clickId(), outcome, postback.getReceivedAt().toEpochMilli()));
             }

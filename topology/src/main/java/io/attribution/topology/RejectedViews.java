@@ -2,7 +2,6 @@ package io.attribution.topology;
 
 import io.attribution.avro.PostbackFate;
 import io.attribution.avro.RejectedPostback;
-import io.attribution.postback.PostbackParameters;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -46,6 +45,6 @@ final class RejectedViews implements Processor<String, RejectedPostback, Void, V
         if (rejection.getCampaignId() != null) {
             return Optional.of(rejection.getCampaignId());
         }
-        return PostbackParameters.of(rejection.getPostback()).campaignId();
+        return AttributionRules.namedCampaign(rejection.getPostback());
     }
 }

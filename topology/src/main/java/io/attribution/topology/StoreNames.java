@@ -27,6 +27,8 @@ final class StoreNames {
      */
     static final String CAPPED_CONVERSIONS = "capped-conversions-store";
 
+    /** Repartition topic: clicks and postbacks read from the wrong partition, keyed by click id. */
+    static final String MISPLACED_INPUT_REPARTITION = "misplaced-input";
     /** Repartition topic: candidates keyed by advertiser and txn id. */
     static final String UNIQUE_TXN_REPARTITION = "unique-txn";
     /** Repartition topics (one per ledger, prefixed with its name): candidates keyed by campaign and goal. */

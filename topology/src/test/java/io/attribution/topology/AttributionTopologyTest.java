@@ -259,7 +259,7 @@ class AttributionTopologyTest {
     }
 
     @Test
-    void onlyUniqueTxnAndCapsRepartitionAndEveryNameIsExplicit(@TempDir Path stateDir) {
+    void onlyMisplacedInputUniqueTxnAndCapsRepartitionAndEveryNameIsExplicit(@TempDir Path stateDir) {
         Properties props = StreamsSettings.of("naming-test", "unused:9092", stateDir, Map.of());
         // ensure.explicit.internal.resource.naming makes build() fail on any generated name.
         Topology topology = AttributionTopology.build(new BinaryAvroSerdes(), props, AttributionSettings.defaults(),
@@ -273,15 +273,16 @@ class AttributionTopologyTest {
                 .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
                 .toList();
         assertThat(sourceTopics).containsExactlyInAnyOrder(Topics.CLICKS.name(), Topics.POSTBACKS_RAW.name(),
-                "unique-txn-repartition", "click-ledger-goal-caps-repartition",
+                "misplaced-input-repartition", "unique-txn-repartition", "click-ledger-goal-caps-repartition",
                 "unique-txn-ledger-goal-caps-repartition",
                 Topics.CONVERSIONS_ATTRIBUTED.name(), Topics.CONVERSIONS_REJECTED.name());
-        // clicks and postbacks meet in one sub-topology: the join itself needs no repartition. The
-        // query views follow the output topics in a sub-topology of their own.
+        // clicks and postbacks meet in one sub-topology: the join itself needs no repartition, and
+        // records on the wrong partition loop back into it. The query views follow the output
+        // topics in a sub-topology of their own.
         assertThat(description.subtopologies()).hasSize(4).anySatisfy(subtopology -> assertThat(subtopology.nodes())
                 .filteredOn(node -> node instanceof TopologyDescription.Source)
                 .extracting(TopologyDescription.Node::name)
-                .containsExactlyInAnyOrder("postbacks-source", "clicks-source"))
+                .containsExactlyInAnyOrder("postbacks-source", "clicks-source", "misplaced-input-repartition-source"))
                 .anySatisfy(subtopology -> assertThat(subtopology.nodes())
                         .filteredOn(node -> node instanceof TopologyDescription.Source)
                         .extracting(TopologyDescription.Node::name)

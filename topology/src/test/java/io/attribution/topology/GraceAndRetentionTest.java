@@ -34,7 +34,8 @@ class GraceAndRetentionTest {
 
     @BeforeEach
     void start() {
-        topology = new TopologyHarness(new AttributionSettings(GRACE, CHECK_INTERVAL, RETENTION), NOW);
+        topology = new TopologyHarness(new AttributionSettings(GRACE, CHECK_INTERVAL, RETENTION,
+                AttributionSettings.DEFAULT_MAX_EVENT_TIME_SKEW, 1), NOW);
         topology.campaign(campaign("camp-1", INSTALL).setDefaultGoalId("g-install").build());
     }
 

@@ -155,6 +155,35 @@ class QueryViewsTest {
     }
 
     @Test
+    void anEdgeRefusalCountsInTheStatsOfTheCampaignItNamesAndIsInItsPostbackLog() {
+        RawPostback refused = postback("click-1", NOW, "campaign_id", "camp-1");
+        refused.setEdgeRejection(RejectionReason.INVALID_TOKEN);
+        topology.postback(refused);
+
+        StatsBucket campaign = stats(StatsKey.of(StatsKey.Dimension.CAMPAIGN, "camp-1", NOW));
+        assertThat(campaign.getPostbacksReceived()).isEqualTo(1);
+        assertThat(campaign.getRejections()).containsExactly(Map.entry("INVALID_TOKEN", 1L));
+        assertThat(stats(StatsKey.of(StatsKey.Dimension.AFFILIATE, "aff-7", NOW)).getRejections())
+                .containsExactly(Map.entry("INVALID_TOKEN", 1L));
+        assertThat(fate(refused.getRequestId()).getRejected().getCampaignId()).isEqualTo("camp-1");
+    }
+
+    @Test
+    void aRequestRefusedAtTheEdgeWithoutClickIdOrWithAMalformedCampaignIdIsInThePostbackLog() {
+        RawPostback noClick = postback("", NOW);
+        noClick.getQueryParams().remove("click_id");
+        noClick.setEdgeRejection(RejectionReason.MISSING_CLICK_ID);
+        RawPostback badCampaign = postback("click-1", NOW, "campaign_id", "x".repeat(1_000), "sale_amount", "abc");
+        badCampaign.setEdgeRejection(RejectionReason.MALFORMED);
+        topology.postback(noClick);
+        topology.postback(badCampaign);
+
+        assertThat(fate(noClick.getRequestId()).getRejected().getReason()).isEqualTo(RejectionReason.MISSING_CLICK_ID);
+        assertThat(fate(badCampaign.getRequestId()).getRejected().getReason()).isEqualTo(RejectionReason.MALFORMED);
+        assertThat(topology.deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
     void statsKeysOfOneSubjectSortInTimeOrderSoARangeScanReadsAnHourRange() {
         for (int hour = 0; hour < 30; hour++) {
             topology.postback(postback("click-1", NOW.plus(Duration.ofHours(hour)), "txn_id", "o-" + hour,

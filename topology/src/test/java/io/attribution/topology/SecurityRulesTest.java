@@ -21,6 +21,7 @@ import static io.attribution.topology.Fixtures.click;
 import static io.attribution.topology.Fixtures.fixedGoal;
 import static io.attribution.topology.Fixtures.postback;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** A campaign's token, signature and address rules hold even when the postback does not name it. */
 class SecurityRulesTest {
@@ -125,5 +126,69 @@ class SecurityRulesTest {
         assertThat(rejection.getReason()).isEqualTo(RejectionReason.IP_NOT_ALLOWED);
         assertThat(rejection.getDetail()).isEqualTo("192.0.2.1 is not allowed");
         assertThat(topology.attributed.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anEdgeRefusalNamesItsCampaignAndTheClicksAffiliate() {
+        given(campaign("camp-1", INSTALL).setSecurityToken("s3cret"));
+
+        topology.postback(refusedAtTheEdge(postback("click-1", NOW, "campaign_id", "camp-1")));
+
+        RejectedPostback rejection = topology.rejected.readValue();
+        assertThat(rejection.getReason()).isEqualTo(RejectionReason.INVALID_TOKEN);
+        assertThat(rejection.getCampaignId()).isEqualTo("camp-1");
+        assertThat(rejection.getAffiliateId()).isEqualTo("aff-7");
+    }
+
+    @Test
+    void anEdgeRefusalNamingAnotherCampaignThanTheClicksCountsForNoAffiliate() {
+        given(campaign("camp-1", INSTALL));
+        topology.campaign(campaign("camp-2", INSTALL).setDefaultGoalId("g-install").setSecurityToken("s3cret").build());
+
+        // A forged postback naming camp-2 for a click of camp-1: it must not count against aff-7.
+        topology.postback(refusedAtTheEdge(postback("click-1", NOW, "campaign_id", "camp-2")));
+
+        RejectedPostback rejection = topology.rejected.readValue();
+        assertThat(rejection.getCampaignId()).isEqualTo("camp-2");
+        assertThat(rejection.getAffiliateId()).isNull();
+    }
+
+    @Test
+    void anEdgeRefusalForAClickNotYetKnownIsRejectedAtOnceForItsCampaign() {
+        topology.close();
+        topology = new TopologyHarness(AttributionSettings.defaults(), NOW);
+        given(campaign("camp-1", INSTALL).setSecurityToken("s3cret"));
+
+        topology.postback(refusedAtTheEdge(postback("not-yet-clicked", NOW, "campaign_id", "camp-1")));
+
+        // Never held for a late click: refused requests must not fill the pending store.
+        RejectedPostback rejection = topology.rejected.readValue();
+        assertThat(rejection.getReason()).isEqualTo(RejectionReason.INVALID_TOKEN);
+        assertThat(rejection.getCampaignId()).isEqualTo("camp-1");
+        assertThat(rejection.getAffiliateId()).isNull();
+    }
+
+    @Test
+    void anEdgeRefusalWithoutClickIdOrWithAMalformedCampaignIdIsStillRecorded() {
+        given(campaign("camp-1", INSTALL));
+        RawPostback noClick = postback("", NOW);
+        noClick.getQueryParams().remove("click_id");
+        noClick.setEdgeRejection(RejectionReason.MISSING_CLICK_ID);
+        RawPostback badCampaign = postback("click-1", NOW, "campaign_id", "x".repeat(1_000));
+        badCampaign.setEdgeRejection(RejectionReason.MALFORMED);
+
+        topology.postback(noClick);
+        topology.postback(badCampaign);
+
+        assertThat(topology.rejected.readRecordsToList()).extracting(r -> r.key(), r -> r.value().getReason(),
+                        r -> r.value().getCampaignId())
+                .containsExactly(tuple(noClick.getRequestId(), RejectionReason.MISSING_CLICK_ID, null),
+                        tuple("click-1", RejectionReason.MALFORMED, null));
+    }
+
+    private static RawPostback refusedAtTheEdge(RawPostback postback) {
+        postback.setEdgeRejection(RejectionReason.INVALID_TOKEN);
+        postback.setEdgeRejectionDetail("wrong security_token for campaign");
+        return postback;
     }
 }

@@ -43,6 +43,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, RejectedPostback> rejected;
     /** What the topology gave up on, but for the campaign store's (which has a producer of its own). */
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final HarnessClock clock;
     private final Path stateDir;
 
     /**
@@ -74,6 +75,7 @@ final class TopologyHarness implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Properties props = StreamsSettings.of("attribution-test", "unused:9092", stateDir, streamsOverrides);
+        clock = new HarnessClock(wallClockStart);
         driver = new TopologyTestDriver(AttributionTopology.build(serdes, props, settings, new DeadLetterSink() {
             @Override
             public void send(ProducerRecord<byte[], byte[]> deadLetter) {
@@ -83,7 +85,7 @@ final class TopologyHarness implements AutoCloseable {
             @Override
             public void close() {
             }
-        }), props, wallClockStart);
+        }, clock), props, wallClockStart);
         rawCampaigns = driver.createInputTopic(Topics.CAMPAIGNS.name(), new ByteArraySerializer(),
                 new ByteArraySerializer());
         campaigns = driver.createInputTopic(Topics.CAMPAIGNS.name(), new StringSerializer(),
@@ -96,7 +98,8 @@ final class TopologyHarness implements AutoCloseable {
                 serdes.valueDeserializer(Topics.CONVERSIONS_ATTRIBUTED));
         rejected = driver.createOutputTopic(Topics.CONVERSIONS_REJECTED.name(), new StringDeserializer(),
                 serdes.valueDeserializer(Topics.CONVERSIONS_REJECTED));
-        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     void campaign(Campaign campaign) {
@@ -112,15 +115,30 @@ final class TopologyHarness implements AutoCloseable {
         campaigns.pipeInput(campaignId, null);
     }
 
+    /** A click written at its click time, as the click tracker does: the clock is then at least that. */
     void click(Click click) {
-        clicks.pipeInput(click.getClickId(), click, click.getClickedAt());
+        clock.piped(click.getClickedAt());
+        click(click, click.getClickedAt());
     }
 
+    /** A click stamped {@code recordTime} by a producer whose clock may be wrong: the clock stays. */
+    void click(Click click, Instant recordTime) {
+        clicks.pipeInput(click.getClickId(), click, recordTime);
+    }
+
+    /** A postback written at its receipt time, as ingest does: the clock is then at least that. */
     void postback(RawPostback postback) {
-        postbacks.pipeInput(postback.getClickId(), postback, postback.getReceivedAt());
+        clock.piped(postback.getReceivedAt());
+        postback(postback, postback.getReceivedAt());
+    }
+
+    /** A postback stamped {@code recordTime} by a producer whose clock may be wrong: the clock stays. */
+    void postback(RawPostback postback, Instant recordTime) {
+        postbacks.pipeInput(postback.getClickId(), postback, recordTime);
     }
 
     void advanceWallClock(Duration duration) {
+        clock.advance(duration);
         driver.advanceWallClockTime(duration);
     }
 
