@@ -8,9 +8,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 public final class TopicProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(60);
+    private static final Duration LEADER_POLL = Duration.ofMillis(50);
 
     private TopicProvisioner() {
     }
@@ -83,6 +88,39 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
         }
+    }
+
+    /**
+     * Until every partition has a leader: a topic the controller just created (or re-created under
+     * a name just deleted) can take a moment to get one, and a producer that writes to it meanwhile
+     * may hold its records until they expire.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        Instant deadline = Instant.now().plus(LEADER_WAIT);
+        List<String> leaderless = List.of();
+        while (Instant.now().isBefore(deadline)) {
+            Map<String, TopicDescription> described;
+            try {
+                described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                Thread.sleep(LEADER_POLL.toMillis());
+                continue;
+            }
+            leaderless = described.values().stream().flatMap(topic -> topic.partitions().stream()
+                    .filter(partition -> partition.leader() == null || partition.leader().isEmpty())
+                    .map(partition -> topic.name() + "-" + partition.partition())).toList();
+            if (leaderless.isEmpty()) {
+                return;
+            }
+            Thread.sleep(LEADER_POLL.toMillis());
+        }
+        throw new IllegalStateException("Partitions without a leader after " + LEADER_WAIT.toSeconds() + " s: "
+                + leaderless + "; check the brokers");
     }
 }

@@ -65,6 +65,7 @@ import static org.awaitility.Awaitility.await;
 class TopologyHealthIT {
 
     private static final String CAMPAIGN = DemoData.CAMPAIGN_ID;
+    private static final int PARTITIONS = 3;
 
     @RegisterExtension
     static final KafkaKit kit = KafkaKit.shared();
@@ -90,7 +91,7 @@ class TopologyHealthIT {
     @Order(1)
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void anOutcomeTooLargeForTheProducerIsDeadLetteredAndAttributionGoesOn() throws Exception {
-        TopicProvisioner.ensureTopics(kit.bootstrapServers(), 3, (short) 1);
+        TopicProvisioner.ensureTopics(kit.bootstrapServers(), PARTITIONS, (short) 1);
         stateDir = Files.createTempDirectory("topology-health-it");
         RegistrySerdes serdes = new RegistrySerdes(kit.registryUrl());
         try (CampaignAdmin campaigns = new CampaignAdmin(kit.bootstrapServers(), serdes);
@@ -103,7 +104,7 @@ class TopologyHealthIT {
         }
         Properties streams = StreamsSettings.of(kit.uniqueId("topology-health-it"), kit.bootstrapServers(), stateDir,
                 Map.of(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), "8000"));
-        topology = AttributionService.start(serdes, streams, AttributionSettings.defaults(), Duration.ofSeconds(90));
+        topology = AttributionService.start(serdes, streams, AttributionSettings.defaults().withInputPartitions(PARTITIONS), Duration.ofSeconds(90));
         // An unknown goal is rejected with the whole postback: a rejection larger than the producer takes.
         RawPostback big = postback("big-1", Map.of("goal_value", "nothing-like-it", "note", "n".repeat(9000)));
         RawPostback small = postback("small-1", Map.of("goal_value", "purchase", "sale_amount", "10"));
@@ -138,7 +139,7 @@ class TopologyHealthIT {
     @Order(2)
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aTopologyThatLostItsStreamThreadStopsAndHealthSaysSo() throws Exception {
-        TopicProvisioner.ensureTopics(kit.bootstrapServers(), 3, (short) 1);
+        TopicProvisioner.ensureTopics(kit.bootstrapServers(), PARTITIONS, (short) 1);
         stateDir = Files.createTempDirectory("topology-health-it");
         // The consumer looks at the topics every second, so it notices at once when they go.
         Properties streams = StreamsSettings.of(kit.uniqueId("topology-health-it"), kit.bootstrapServers(), stateDir,
@@ -146,7 +147,7 @@ class TopologyHealthIT {
         // No replacement allowed: the first thread that dies stops the topology (how many are
         // replaced before that is ThreadReplacementsTest's).
         topology = AttributionService.start(new RegistrySerdes(kit.registryUrl()), streams,
-                AttributionSettings.defaults(), Duration.ofSeconds(90), 0);
+                AttributionSettings.defaults().withInputPartitions(PARTITIONS), Duration.ofSeconds(90), 0);
         HealthChecks checks = new HealthChecks();
         checks.liveness("topology", topology::liveness);
         checks.readiness("topology", topology::readiness);
