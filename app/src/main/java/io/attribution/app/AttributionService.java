@@ -7,6 +7,7 @@ import io.attribution.topology.AttributionTopology;
 import io.attribution.topology.DeadLetterProducer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -125,11 +126,16 @@ public final class AttributionService implements AutoCloseable {
         return replacements.total();
     }
 
-    /** Commits and leaves the group; state stays on disk for the next start. */
+    /**
+     * Commits and leaves the group, static member or not: a stop asked for hands the partitions
+     * over at once (only a crash leaves them to the session timeout). State stays on disk for the
+     * next start.
+     */
     @Override
     public void close() {
         health.closing();
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         // After the global thread, its only user: Kafka Streams never closes a global processor.
         campaignDeadLetters.close();
     }

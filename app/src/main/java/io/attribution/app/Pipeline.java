@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -135,8 +136,10 @@ public final class Pipeline implements AutoCloseable {
                     TopicProvisioner.inputPartitions(bootstrapServers),
                     new StateBounds(settings.integer(PipelineSettings.TOPOLOGY_MAX_CONVERSIONS_PER_CLICK),
                             StateBounds.DEFAULT_CONVERSION_BYTES_PER_KEY));
+            Map<String, String> topologyOverrides = new LinkedHashMap<>(streamsOverrides);
+            topologyOverrides.putAll(GroupMembership.overrides(settings, stateDir));
             AttributionService topology = AttributionService.start(serdes, StreamsSettings.of(
-                    settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, streamsOverrides),
+                    settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, topologyOverrides),
                     rules, TOPOLOGY_READY_TIMEOUT, settings.integer(PipelineSettings.TOPOLOGY_MAX_THREAD_REPLACEMENTS, 0));
             started.push(topology);
             query.attach(new QueryRouter(topology.streams(),

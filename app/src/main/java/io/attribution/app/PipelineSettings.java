@@ -54,6 +54,8 @@ public final class PipelineSettings {
     public static final String TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES = "topology.rocksdb.total.off.heap.bytes";
     public static final String TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES = "topology.rocksdb.total.memtable.bytes";
     public static final String TOPOLOGY_MAX_THREAD_REPLACEMENTS = "topology.max.thread.replacements";
+    public static final String TOPOLOGY_GROUP_INSTANCE_ID = "topology.group.instance.id";
+    public static final String TOPOLOGY_SESSION_TIMEOUT_MS = "topology.session.timeout.ms";
     public static final String CAMPAIGNS_MAX_STALE_MS = "campaigns.max.stale.ms";
     public static final String QUERY_HOST = "query.host";
     public static final String QUERY_PORT = "query.port";
@@ -106,6 +108,10 @@ public final class PipelineSettings {
         defaults.put(TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES, String.valueOf(BoundedRocksDbMemory.DEFAULT_TOTAL_MEMTABLE_BYTES));
         // A stream thread killed by an unhandled error is replaced this often within 10 minutes, then the topology stops.
         defaults.put(TOPOLOGY_MAX_THREAD_REPLACEMENTS, String.valueOf(AttributionService.DEFAULT_MAX_THREAD_REPLACEMENTS));
+        // Empty: an id kept in the state directory (static membership: a restart takes its partitions back at once).
+        defaults.put(TOPOLOGY_GROUP_INSTANCE_ID, "");
+        // Kafka's 45 s would leave a crashed instance's partitions idle that long when it does not come back.
+        defaults.put(TOPOLOGY_SESSION_TIMEOUT_MS, "15000");
         // How long a campaign catalog (ingest, admin) may be stuck before they refuse what needs it.
         defaults.put(CAMPAIGNS_MAX_STALE_MS, String.valueOf(CampaignCatalog.DEFAULT_MAX_STALENESS.toMillis()));
         defaults.put(QUERY_HOST, "127.0.0.1");
