@@ -78,11 +78,19 @@ class PendingExpiryMeasurement {
             fewExpire.add(punctuate(context, graceCheck, now));
         }
         assertThat(context.forwarded()).hasSize(PUNCTUATIONS * EXPIRING_PER_PUNCTUATION);
+        // Half expire at once; their deletions stay in RocksDB (as tombstones) until compacted away.
+        Instant halfExpired = BASE.plus(GRACE).plusMillis(PENDING / 2);
+        punctuate(context, graceCheck, halfExpired);
+        List<Long> afterHalfExpired = new ArrayList<>();
+        for (int i = 0; i < PUNCTUATIONS; i++) {
+            afterHalfExpired.add(punctuate(context, graceCheck, halfExpired));
+        }
 
         System.out.printf("PendingExpiryMeasurement: %d pending, %d punctuations each; nothing expires: median %.3f"
-                        + " ms, max %.3f ms; %d expire: median %.3f ms, max %.3f ms%n", PENDING, PUNCTUATIONS,
+                        + " ms, max %.3f ms; %d expire: median %.3f ms, max %.3f ms; nothing expires after %d"
+                        + " expired at once: median %.3f ms, max %.3f ms%n", PENDING, PUNCTUATIONS,
                 median(nothingExpires), max(nothingExpires), EXPIRING_PER_PUNCTUATION, median(fewExpire),
-                max(fewExpire));
+                max(fewExpire), PENDING / 2, median(afterHalfExpired), max(afterHalfExpired));
         store.close();
         byTime.close();
     }
