@@ -13,8 +13,8 @@ import java.util.Optional;
 /**
  * The synchronous checks of a postback that names its campaign: the campaign's address allow-list
  * (403), its signature (401; 503 while a request with the same signature is being stored) and its
- * security token (401). A postback naming no known campaign
- * passes here and meets the same rules in the topology once its click is known.
+ * security token (401). A postback naming no known campaign passes here and meets the same rules
+ * in the topology once its click is known.
  */
 final class EdgeGuard {
 
