@@ -108,7 +108,7 @@ final class PendingPostbacks {
     }
 
     /** Receipt time first, sign bit flipped so that unsigned byte order is time order. */
-    static Bytes timeKey(Instant receivedAt, String pendingKey) {
+    private static Bytes timeKey(Instant receivedAt, String pendingKey) {
         byte[] key = pendingKey.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + key.length)
                 .putLong(receivedAt.toEpochMilli() ^ Long.MIN_VALUE).put(key).array());
