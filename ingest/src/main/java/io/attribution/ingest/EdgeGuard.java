@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * The synchronous checks of a postback that names its campaign: the campaign's address allow-list
- * (403), its signature (401) and its security token (401). A postback naming no known campaign
- * passes here and meets the same rules in the topology once its click is known.
+ * (403), its signature (401; 503 while a request with the same signature is being stored) and its
+ * security token (401). A postback naming no known campaign passes here and meets the same rules
+ * in the topology once its click is known.
  */
 final class EdgeGuard {
 
@@ -43,23 +44,29 @@ final class EdgeGuard {
                     clientIp + " is not an allowed address of campaign " + campaign.getCampaignId(), 403);
         }
         boolean verified = false;
+        RequestSignature.Claim signature = RequestSignature.Claim.NONE;
         if (campaign.getSigningSecret() != null) {
-            Optional<String> bad = signatures.verify(campaign.getSigningSecret(), request.getMethod(),
+            RequestSignature.Check check = signatures.verify(campaign.getSigningSecret(), request.getMethod(),
                     request.getRequestURI(), request.getQueryString(), body,
                     request.getHeader(RequestSignature.TIMESTAMP_HEADER), request.getHeader(RequestSignature.SIGNATURE_HEADER));
-            if (bad.isPresent()) {
-                return EdgeVerdict.refused(RejectionReason.INVALID_TOKEN, bad.get(), 401);
+            if (check.inFlight()) {
+                return EdgeVerdict.unavailable(check.problem());
             }
+            if (check.problem() != null) {
+                return EdgeVerdict.refused(RejectionReason.INVALID_TOKEN, check.problem(), 401);
+            }
+            signature = check.claim();
             verified = true;
         }
         if (campaign.getSecurityToken() != null) {
             if (!SecurityToken.matches(params.securityToken().orElse(null), campaign.getSecurityToken())) {
                 return EdgeVerdict.refused(RejectionReason.INVALID_TOKEN,
-                        "security_token missing or wrong for campaign " + campaign.getCampaignId(), 401);
+                        "security_token missing or wrong for campaign " + campaign.getCampaignId(), 401)
+                        .claiming(signature);
             }
             verified = true;
         }
-        return EdgeVerdict.allowed(verified ? campaign.getCampaignId() : null);
+        return EdgeVerdict.allowed(verified ? campaign.getCampaignId() : null).claiming(signature);
     }
 
     private static boolean allowsAddress(Campaign campaign, String clientIp) {

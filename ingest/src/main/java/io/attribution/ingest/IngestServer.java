@@ -9,10 +9,12 @@ import io.attribution.schemas.RecordSerdes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.DoSHandler;
@@ -74,8 +76,8 @@ public final class IngestServer implements AutoCloseable {
                 config.campaignsMaxStale());
         this.metricsRegistry = registry;
         CampaignCatalogMetrics.register(registry, campaigns);
-        PostbackRequestReader reader = new PostbackRequestReader(Clock.systemUTC(),
-                new ClientAddress(config.trustedProxies()),
+        ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
+        PostbackRequestReader reader = new PostbackRequestReader(Clock.systemUTC(), clientAddress,
                 new EdgeGuard(campaigns, new RequestSignature(config.signatureTolerance(), Clock.systemUTC())),
                 config.maxBodyBytes());
 
@@ -94,22 +96,26 @@ public final class IngestServer implements AutoCloseable {
         server.setErrorHandler(JsonErrorPages.forServer(PostbackAnswers::jettyError));
 
         server.setHandler(new GracefulHandler(new InFlightHandler(metrics,
-                new AllowedMethods(limits(config, context), "GET", "POST", "HEAD", "OPTIONS"))));
+                new AllowedMethods(limits(config, clientAddress, context), "GET", "POST", "HEAD", "OPTIONS"))));
         server.setRequestLog(new AnswerCounter(metrics));
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
     }
 
     /**
      * Outermost first: a flooding client is turned away (429) before it takes one of the bounded
-     * request slots (503 when all are busy). Bodies are size-checked by the postback servlet, the
+     * request slots (503 when all are busy). A client is the address {@link ClientAddress} resolves,
+     * the one the campaigns' allow-lists see: behind our trusted proxies every advertiser would
+     * otherwise share the proxies' few buckets. Bodies are size-checked by the postback servlet, the
      * only reader of bodies, so that an oversized postback is recorded like any other refusal.
      */
-    private static Handler limits(IngestConfig config, Handler context) {
+    private static Handler limits(IngestConfig config, ClientAddress clientAddress, Handler context) {
         QoSHandler concurrency = new QoSHandler(context);
         concurrency.setMaxRequestCount(config.maxConcurrentRequests());
         concurrency.setMaxSuspendedRequestCount(config.maxConcurrentRequests());
         concurrency.setMaxSuspend(config.maxQueueWait());
-        return new DoSHandler(concurrency, DoSHandler.ID_FROM_REMOTE_ADDRESS,
+        return new DoSHandler(concurrency,
+                request -> clientAddress.resolve(Request.getRemoteAddr(request),
+                        ClientAddress.forwardedFor(request.getHeaders().getValuesList(HttpHeader.X_FORWARDED_FOR))),
                 new DoSHandler.LeakingBucketTrackerFactory(config.maxRequestsPerSecond()),
                 new DoSHandler.StatusRejectHandler(HttpStatus.TOO_MANY_REQUESTS_429), MAX_TRACKED_CLIENTS);
     }

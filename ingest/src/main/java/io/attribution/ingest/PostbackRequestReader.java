@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class PostbackRequestReader {
     /** A postback ready to store, and the answer it gets once stored. */
     record Incoming(RawPostback postback, EdgeVerdict verdict) {
     }
+
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
 
     private final Clock clock;
     private final ClientAddress clientAddress;
@@ -48,7 +51,7 @@ final class PostbackRequestReader {
      */
     Incoming read(HttpServletRequest request) throws RefusedRequest, IOException {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        String forwardedFor = request.getHeader("X-Forwarded-For");
+        String forwardedFor = ClientAddress.forwardedFor(Collections.list(request.getHeaders(FORWARDED_FOR)));
         String clientIp = clientAddress.resolve(request.getRemoteAddr(), forwardedFor);
         Map<String, List<String>> query = Map.of();
         Map<String, List<String>> bodyParams = Map.of();

@@ -7,14 +7,17 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * {@code /postback}: GET or POST, parameters in the query string, a form body or a JSON body.
@@ -84,7 +87,8 @@ final class PostbackServlet extends HttpServlet {
                     + "; the postback was not stored: send it again after " + retryAfterSeconds + " seconds");
             return;
         }
-        publishThenAnswer(request.startAsync(), incoming.postback(), new Reply() {
+        answerOnceStored(request.startAsync(), incoming.postback(),
+                () -> publishSettling(incoming.postback(), incoming.verdict().signature()), new Reply() {
             @Override
             public void stored(HttpServletResponse response) throws IOException {
                 EdgeVerdict verdict = incoming.verdict();
@@ -124,7 +128,7 @@ final class PostbackServlet extends HttpServlet {
             PostbackAnswers.rejected(response, refused.status(), refused.error(), refused.field(), refused.getMessage());
             return;
         }
-        publishThenAnswer(request.startAsync(), refused.record(), new Reply() {
+        answerOnceStored(request.startAsync(), refused.record(), () -> publisher.publish(refused.record()), new Reply() {
             @Override
             public void stored(HttpServletResponse response) throws IOException {
                 PostbackAnswers.refused(response, refused.status(), refused.error(), refused.field(),
@@ -148,7 +152,27 @@ final class PostbackServlet extends HttpServlet {
         void notStored(HttpServletResponse response, Throwable error) throws IOException;
     }
 
-    private void publishThenAnswer(AsyncContext async, RawPostback record, Reply reply) {
+    /**
+     * Publishes the postback; its signature is used once stored, given back otherwise, before the
+     * answer goes out: a client told 503 may resend at once, with the same signature. Settled on
+     * the broker's word, not the answer's: a postback acknowledged after its 503 is stored all the same.
+     */
+    private CompletableFuture<RecordMetadata> publishSettling(RawPostback postback, RequestSignature.Claim signature) {
+        CompletableFuture<RecordMetadata> settled = new CompletableFuture<>();
+        publisher.publish(postback).whenComplete((metadata, error) -> {
+            signature.settle(error == null);
+            if (error == null) {
+                settled.complete(metadata);
+            } else {
+                settled.completeExceptionally(error);
+            }
+        });
+        return settled;
+    }
+
+    /** Answers once the record is stored or known not to be, or with a 503 at the answer timeout. */
+    private void answerOnceStored(AsyncContext async, RawPostback record,
+                                  Supplier<CompletableFuture<RecordMetadata>> store, Reply reply) {
         AtomicBoolean answered = new AtomicBoolean();
         async.setTimeout(answerTimeout.toMillis());
         async.addListener(new AsyncListener() {
@@ -170,8 +194,7 @@ final class PostbackServlet extends HttpServlet {
             public void onStartAsync(AsyncEvent event) {
             }
         });
-        publisher.publish(record).whenCompleteAsync(
-                (metadata, error) -> answer(async, answered, record, reply, error), responder);
+        store.get().whenCompleteAsync((metadata, error) -> answer(async, answered, record, reply, error), responder);
     }
 
     private void answer(AsyncContext async, AtomicBoolean answered, RawPostback record, Reply reply, Throwable error) {

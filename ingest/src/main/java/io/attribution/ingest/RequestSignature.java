@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,7 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  *
  * A signature is good within the tolerance around our clock, and only once: a captured request
- * replayed within the tolerance is refused (per ingest instance).
+ * replayed within the tolerance is refused (per ingest instance). Used means stored: a good
+ * signature is claimed while its postback is being written, and given back when the postback
+ * could not be stored (the advertiser was told 503, and resends the same request).
  */
 final class RequestSignature {
 
@@ -36,8 +37,8 @@ final class RequestSignature {
 
     private final Duration tolerance;
     private final Clock clock;
-    /** Signatures seen within the tolerance, with the time they may be forgotten. */
-    private final Map<String, Instant> seen = new ConcurrentHashMap<>();
+    /** Signatures claimed or used within the tolerance. */
+    private final Map<String, Use> seen = new ConcurrentHashMap<>();
     private volatile Instant nextPurge = Instant.MIN;
 
     RequestSignature(Duration tolerance, Clock clock) {
@@ -45,33 +46,75 @@ final class RequestSignature {
         this.clock = clock;
     }
 
-    /** Empty when the signature is good and new; otherwise why it is not. */
-    Optional<String> verify(String secret, String method, String path, String rawQuery, byte[] body,
-                            String timestampHeader, String signatureHeader) {
+    /**
+     * A claim on the signature when it is good and new: settle it once the postback is stored or
+     * is known not to be; otherwise why it is refused, or that a request with the same signature
+     * is being stored right now.
+     */
+    Check verify(String secret, String method, String path, String rawQuery, byte[] body,
+                 String timestampHeader, String signatureHeader) {
         if (timestampHeader == null || signatureHeader == null || !signatureHeader.startsWith(PREFIX)) {
-            return Optional.of("missing " + SIGNATURE_HEADER + " or " + TIMESTAMP_HEADER);
+            return Check.refused("missing " + SIGNATURE_HEADER + " or " + TIMESTAMP_HEADER);
         }
         Instant signedAt;
         try {
             signedAt = Instant.ofEpochSecond(Long.parseLong(timestampHeader.strip()));
         } catch (RuntimeException e) {
-            return Optional.of(TIMESTAMP_HEADER + " is not unix seconds");
+            return Check.refused(TIMESTAMP_HEADER + " is not unix seconds");
         }
         Instant now = clock.instant();
         if (Duration.between(signedAt, now).abs().compareTo(tolerance) > 0) {
-            return Optional.of("signature timestamp is outside the " + tolerance.toSeconds() + " s tolerance");
+            return Check.refused("signature timestamp is outside the " + tolerance.toSeconds() + " s tolerance");
         }
         byte[] expected = sign(secret, timestampHeader.strip(), method, path, rawQuery, body)
                 .getBytes(StandardCharsets.US_ASCII);
         String presented = signatureHeader.substring(PREFIX.length()).strip().toLowerCase();
         if (!MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.US_ASCII))) {
-            return Optional.of("signature does not match the request");
+            return Check.refused("signature does not match the request");
         }
         forgetExpired(now);
-        if (seen.putIfAbsent(presented, signedAt.plus(tolerance)) != null) {
-            return Optional.of("signature already used (replay)");
+        Use claimed = new Use(signedAt.plus(tolerance), false);
+        Use earlier = seen.putIfAbsent(presented, claimed);
+        if (earlier == null) {
+            return new Check(null, false, stored -> {
+                if (stored) {
+                    seen.put(presented, new Use(claimed.forgetAt(), true));
+                } else {
+                    seen.remove(presented, claimed);
+                }
+            });
         }
-        return Optional.empty();
+        return earlier.stored()
+                ? Check.refused("signature already used (replay)")
+                : new Check("a request with the same signature is being stored", true, Claim.NONE);
+    }
+
+    /**
+     * What {@link #verify} found.
+     *
+     * @param problem  null when the signature is good and new
+     * @param inFlight the same signature is being stored now: neither good nor a replay yet
+     * @param claim    what to settle once the postback is stored, or known not to be
+     */
+    record Check(String problem, boolean inFlight, Claim claim) {
+
+        static Check refused(String problem) {
+            return new Check(problem, false, Claim.NONE);
+        }
+    }
+
+    /** A good signature held while its postback is written: used once stored, given back otherwise. */
+    interface Claim {
+
+        /** For a request that claimed no signature. */
+        Claim NONE = stored -> {
+        };
+
+        void settle(boolean stored);
+    }
+
+    /** A signature seen, with the time it may be forgotten (it is then outside the tolerance). */
+    private record Use(Instant forgetAt, boolean stored) {
     }
 
     /** The hex signature of a request; what a client computes. */
@@ -113,7 +156,7 @@ final class RequestSignature {
     private void forgetExpired(Instant now) {
         if (now.isAfter(nextPurge)) {
             nextPurge = now.plusSeconds(1);
-            seen.values().removeIf(forgetAt -> forgetAt.isBefore(now));
+            seen.values().removeIf(use -> use.forgetAt().isBefore(now));
         }
     }
 }

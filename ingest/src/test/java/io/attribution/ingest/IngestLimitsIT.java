@@ -112,6 +112,42 @@ class IngestLimitsIT {
     }
 
     @Test
+    void behindATrustedProxyEachClientHasItsOwnRateLimit() throws Exception {
+        IngestConfig.Builder config = IngestConfig.builder().maxRequestsPerSecond(5)
+                .trustedProxies(List.of("127.0.0.4"));
+        try (IngestServer ingest = start(config)) {
+            URI uri = ingest.uri();
+            List<Integer> flood = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                flood.add(viaProxy(uri, "198.51.100.1", "/healthz"));
+            }
+            int other = viaProxy(uri, "198.51.100.2", "/postback?click_id=other-client-behind-the-proxy");
+            List<Integer> spoofing = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                spoofing.add(forwardedFor(uri, "127.0.0.2", "198.51.100." + (100 + i), "/healthz"));
+            }
+
+            assertThat(flood).contains(429);
+            assertThat(other).as("another advertiser behind the same proxy").isEqualTo(200);
+            assertThat(spoofing).as("X-Forwarded-For from a client that is no proxy names no other client")
+                    .contains(429);
+        }
+    }
+
+    /** A request as the trusted proxy 127.0.0.4 forwards it for {@code client}. */
+    private static int viaProxy(URI uri, String client, String pathAndQuery) throws Exception {
+        return forwardedFor(uri, "127.0.0.4", client, pathAndQuery);
+    }
+
+    private static int forwardedFor(URI uri, String peer, String client, String pathAndQuery) throws Exception {
+        try (RawHttpClient connection = new RawHttpClient(uri, peer)) {
+            connection.send("GET " + pathAndQuery + " HTTP/1.1\r\nHost: ingest\r\nX-Forwarded-For: " + client
+                    + "\r\nConnection: close\r\n\r\n");
+            return connection.status();
+        }
+    }
+
+    @Test
     void aFloodOfInvalidRequestsIsRecordedOnlyUpToTheBudget() throws Exception {
         int budget = 10;
         EdgeMetrics metrics = new EdgeMetrics();

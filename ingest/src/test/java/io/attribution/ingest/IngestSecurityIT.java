@@ -164,6 +164,27 @@ class IngestSecurityIT {
         assertThat(proxyForwardingAnOutsider).as("the nearest untrusted hop is the client").isEqualTo(403);
     }
 
+    @Test
+    void forwardedForOverSeveralHeaderLinesIsOneListInOrder() throws Exception {
+        String request = "GET /postback?click_id=c6&campaign_id=allow-listed HTTP/1.1\r\nHost: ingest\r\n"
+                + "X-Forwarded-For: %s\r\nX-Forwarded-For: %s\r\nConnection: close\r\n\r\n";
+
+        int clientInTheLastLine;
+        try (RawHttpClient client = new RawHttpClient(behindProxy.uri(), "127.0.0.4")) {
+            client.send(request.formatted("127.0.0.9", "127.0.0.3"));
+            clientInTheLastLine = client.status();
+        }
+        int spoofInTheFirstLine;
+        try (RawHttpClient client = new RawHttpClient(behindProxy.uri(), "127.0.0.4")) {
+            client.send(request.formatted("127.0.0.3", "127.0.0.9"));
+            spoofInTheFirstLine = client.status();
+        }
+
+        assertThat(clientInTheLastLine).as("the proxy appended the client in a line of its own").isEqualTo(200);
+        assertThat(spoofInTheFirstLine).as("what the client wrote before the proxy's line is not the client")
+                .isEqualTo(403);
+    }
+
     private static IngestHttp.Answer signedGet(IngestHttp http, String query, long timestamp, String signature)
             throws Exception {
         return http.send(http.request("/postback?" + query)

@@ -41,7 +41,7 @@ import java.util.Properties;
  * {@code topology/DESIGN.md} for the stores, their keys and retention.
  *
  * <pre>
- *  clicks --------> click-arrivals ------+              [clicks-store] [pending-postbacks-store]
+ *  clicks --------> click-arrivals ------+              [clicks-store] [pending-postbacks(-by-time)-store]
  *  postbacks.raw -> attribute-postbacks -+-> rules outcome
  *                                              |-- rejected ------------------------------------> conversions.rejected
  *                                              '-- candidate --> click-ledger (same task)
@@ -112,13 +112,15 @@ public final class AttributionTopology {
                         Consumed.<String, RawPostback>with(KEYS, serdes.valueSerde(Topics.POSTBACKS_RAW))
                                 .withTimestampExtractor(recordTime).withName("postbacks-source"))
                 .process(() -> PostbackAttributor.ofInput(settings, bounds, clock), Named.as("attribute-postbacks"),
-                        StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS);
+                        StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
+                        StoreNames.PENDING_POSTBACKS_BY_TIME);
         KStream<String, Outcome> fromClicks = builder.stream(Topics.CLICKS.name(),
                         Consumed.<String, Click>with(KEYS, serdes.valueSerde(Topics.CLICKS))
                                 .withTimestampExtractor(recordTime).withName("clicks-source"))
                 .process(() -> new PostbackAttributor.ClickArrivals(bounds,
                                 InputPlacement.checkedAgainst(settings.inputPartitions())), Named.as("click-arrivals"),
-                        StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS);
+                        StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
+                        StoreNames.PENDING_POSTBACKS_BY_TIME);
 
         Map<String, KStream<String, Outcome>> placement = fromPostbacks.merge(fromClicks, Named.as("input-outcomes"))
                 .split(Named.as("placement-"))
@@ -182,11 +184,13 @@ public final class AttributionTopology {
         KStream<String, Outcome> clicks = kinds.get("misplaced-click")
                 .mapValues(MisplacedInput::getClick, Named.as("misplaced-click-values"))
                 .process(() -> new PostbackAttributor.ClickArrivals(bounds, InputPlacement.alreadyPlaced()),
-                        Named.as("placed-click-arrivals"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS);
+                        Named.as("placed-click-arrivals"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
+                        StoreNames.PENDING_POSTBACKS_BY_TIME);
         KStream<String, Outcome> postbacks = kinds.get("misplaced-postback")
                 .mapValues(MisplacedInput::getPostback, Named.as("misplaced-postback-values"))
                 .process(() -> PostbackAttributor.ofLoop(settings, bounds, clock),
-                        Named.as("placed-attribute-postbacks"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS);
+                        Named.as("placed-attribute-postbacks"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
+                        StoreNames.PENDING_POSTBACKS_BY_TIME);
         return clicks.merge(postbacks, Named.as("placed-outcomes"));
     }
 
@@ -207,6 +211,9 @@ public final class AttributionTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.PENDING_POSTBACKS),
                 KEYS, serdes.valueSerde(Topics.POSTBACKS_RAW)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.PENDING_POSTBACKS_BY_TIME),
+                Serdes.Bytes(), Serdes.ByteArray()));
         for (String ledger : new String[] {StoreNames.CLICK_LEDGER, StoreNames.UNIQUE_TXN_LEDGER}) {
             builder.addStateStore(Stores.windowStoreBuilder(
                     Stores.persistentWindowStore(ledger, retention, POINT, false),

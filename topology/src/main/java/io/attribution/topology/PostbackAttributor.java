@@ -74,7 +74,8 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
         this.context = context;
         this.clicks = context.getStateStore(StoreNames.CLICKS);
         this.campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
-        this.pending = new PendingPostbacks(context.getStateStore(StoreNames.PENDING_POSTBACKS));
+        this.pending = new PendingPostbacks(context.getStateStore(StoreNames.PENDING_POSTBACKS),
+                context.getStateStore(StoreNames.PENDING_POSTBACKS_BY_TIME));
         if (endsGrace) {
             context.schedule(settings.graceCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
                     now -> rejectUnclaimed(Instant.ofEpochMilli(now)));
@@ -179,7 +180,8 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
             this.context = context;
             this.clicks = context.getStateStore(StoreNames.CLICKS);
             this.campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
-            this.pending = new PendingPostbacks(context.getStateStore(StoreNames.PENDING_POSTBACKS));
+            this.pending = new PendingPostbacks(context.getStateStore(StoreNames.PENDING_POSTBACKS),
+                    context.getStateStore(StoreNames.PENDING_POSTBACKS_BY_TIME));
         }
 
         @Override

@@ -7,6 +7,11 @@ final class StoreNames {
     static final String CLICKS = "clicks-store";
     /** click_id + request_id -> RawPostback: postbacks waiting for their click, within grace. */
     static final String PENDING_POSTBACKS = "pending-postbacks-store";
+    /**
+     * Big-endian receipt millis + the key in {@link #PENDING_POSTBACKS} -> nothing: the waiting
+     * postbacks in the order their grace ends, so that ending grace reads only what expires.
+     */
+    static final String PENDING_POSTBACKS_BY_TIME = "pending-postbacks-by-time-store";
     /** campaign_id -> Campaign, a global store: every instance holds every campaign. */
     static final String CAMPAIGNS = "campaigns-store";
     /** click_id -> ConversionLedger, windowed by click time. */

@@ -15,9 +15,20 @@ import org.apache.kafka.common.serialization.Serdes;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Plain Avro binary, no registry: lets TopologyTestDriver tests run without any server. */
 final class BinaryAvroSerdes implements RecordSerdes {
+
+    /** Values decoded so far, by type: what a test reads to tell how much state a step touched. */
+    private final Map<Class<?>, LongAdder> decoded = new ConcurrentHashMap<>();
+
+    long decoded(Class<? extends SpecificRecord> type) {
+        LongAdder count = decoded.get(type);
+        return count == null ? 0 : count.sum();
+    }
 
     @Override
     public <V extends SpecificRecord> Serde<V> valueSerde(Class<V> type) {
@@ -44,6 +55,7 @@ final class BinaryAvroSerdes implements RecordSerdes {
                     if (bytes == null) {
                         return null;
                     }
+                    decoded.computeIfAbsent(type, counted -> new LongAdder()).increment();
                     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
                     try {
                         return reader.read(null, decoder);

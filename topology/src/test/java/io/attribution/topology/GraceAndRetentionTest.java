@@ -6,6 +6,8 @@ import io.attribution.avro.Goal;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectedPostback;
 import io.attribution.avro.RejectionReason;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.attribution.topology.Fixtures.NOW;
 import static io.attribution.topology.Fixtures.campaign;
@@ -92,6 +96,45 @@ class GraceAndRetentionTest {
 
         topology.click(click("never-clicked", "camp-1", NOW.plus(GRACE).plusSeconds(5)));
         assertThat(topology.attributed.isEmpty()).as("a rejected postback is not attributed later").isTrue();
+    }
+
+    @Test
+    void aGraceCheckReadsOnlyThePostbacksWhoseGraceEnded() {
+        List<RawPostback> waiting = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            waiting.add(postback("unknown-click-" + (100 - i), NOW.plusMillis(i)));
+        }
+        waiting.forEach(topology::postback);
+        long decodedBefore = topology.serdes.decoded(RawPostback.class);
+
+        topology.advanceWallClock(GRACE.minusSeconds(5));
+        assertThat(topology.rejected.isEmpty()).as("still within grace").isTrue();
+        assertThat(topology.serdes.decoded(RawPostback.class)).as("postbacks read by the grace checks")
+                .isEqualTo(decodedBefore);
+
+        topology.advanceWallClock(CHECK_INTERVAL.multipliedBy(10));
+        assertThat(topology.rejected.readValuesToList()).extracting(RejectedPostback::getRequestId)
+                .as("each rejected once, in the order their grace ended")
+                .containsExactlyElementsOf(waiting.stream().map(RawPostback::getRequestId).toList());
+    }
+
+    @Test
+    void postbacksKeptByAReleaseWithoutTheTimeIndexStillEndTheirGrace() {
+        // What a release that kept no time index leaves in the store: the postback, and nothing else.
+        RawPostback keptByTheLastRelease = postback("clicked-never", NOW);
+        KeyValueStore<String, RawPostback> pending = topology.driver.getKeyValueStore(StoreNames.PENDING_POSTBACKS);
+        pending.put(QueryStores.pendingKey("clicked-never", keptByTheLastRelease.getRequestId()), keptByTheLastRelease);
+        RawPostback heldSinceTheUpgrade = postback("clicked-never-either", NOW.plusSeconds(1));
+        topology.postback(heldSinceTheUpgrade);
+
+        topology.advanceWallClock(GRACE);
+        topology.advanceWallClock(CHECK_INTERVAL.multipliedBy(10));
+
+        assertThat(topology.rejected.readValuesToList()).extracting(RejectedPostback::getRequestId)
+                .containsExactly(keptByTheLastRelease.getRequestId(), heldSinceTheUpgrade.getRequestId());
+        try (KeyValueIterator<String, RawPostback> left = pending.all()) {
+            assertThat(left.hasNext()).isFalse();
+        }
     }
 
     @Test
