@@ -13,6 +13,7 @@ import io.attribution.management.ManagementServer;
 import io.attribution.query.AttributionQueryApi;
 import io.attribution.query.QueryServer;
 import io.attribution.query.routing.QueryRouter;
+import io.attribution.schemas.RegisteredSchema;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.StateBounds;
@@ -164,10 +165,18 @@ public final class Pipeline implements AutoCloseable {
                     .trustedProxies(settings.list(PipelineSettings.INGEST_TRUSTED_PROXIES))
                     .produceTimeout(settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS))
                     .campaignsMaxStale(settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS))
+                    .registryRequestTimeout(settings.millis(PipelineSettings.REGISTRY_REQUEST_TIMEOUT_MS))
+                    .registryCheckInterval(settings.millis(PipelineSettings.REGISTRY_CHECK_INTERVAL_MS))
                     .build();
             health.readiness("campaigns.ingest", () -> HealthChecks.Status.down("STARTING"));
             ingest = IngestServer.start(config, bootstrapServers, serdes, metrics);
             started.push(ingest);
+            IngestServer edge = ingest;
+            health.readiness("registry.ingest", () -> {
+                RegisteredSchema.Health schema = edge.postbackSchema();
+                return schema.isVerified() ? HealthChecks.Status.up(schema.state().name())
+                        : HealthChecks.Status.down(schema.state().name());
+            });
             watch("campaigns.ingest", ingest.campaigns());
         }
         if (parts.contains(Part.ADMIN)) {
