@@ -174,7 +174,7 @@ public final class Pipeline implements AutoCloseable {
             IngestServer edge = ingest;
             health.readiness("registry.ingest", () -> {
                 RegisteredSchema.Health schema = edge.postbackSchema();
-                return schema.isVerified() ? HealthChecks.Status.up(schema.state().name())
+                return schema.acceptsRecords() ? HealthChecks.Status.up(schema.state().name())
                         : HealthChecks.Status.down(schema.state().name());
             });
             watch("campaigns.ingest", ingest.campaigns());

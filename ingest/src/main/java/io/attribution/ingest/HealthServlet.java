@@ -32,16 +32,16 @@ final class HealthServlet extends HttpServlet {
     }
 
     /**
-     * Kafka answers, the registry is known to hold the postbacks' schema under the id they are
-     * written with (else every postback gets 503), and the campaign catalog is current (else
-     * postbacks naming a campaign get 503).
+     * Kafka answers, postbacks are written under a schema id the registry holds (else every
+     * postback gets 503: see {@link RegisteredSchema.State}), and the campaign catalog is current
+     * (else postbacks naming a campaign get 503).
      */
     static HealthServlet readiness(KafkaReadiness kafka, RegisteredSchema<?> postbackSchema, CampaignCatalog campaigns) {
         return new HealthServlet(() -> {
             Map<String, String> parts = new LinkedHashMap<>();
             parts.put("kafka", kafka.isReady() ? "up" : "down");
             RegisteredSchema.Health schema = postbackSchema.health();
-            parts.put("registry", schema.isVerified() ? "up" : schema.state().name());
+            parts.put("registry", schema.acceptsRecords() ? "up" : schema.state().name());
             parts.put("campaigns", campaigns.health().state().name());
             return parts;
         });

@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
@@ -25,8 +27,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Every check interval the registry is asked, within the request timeout, whether it still holds
  * our schema under that id. A registry that restarted empty (in-memory storage) no longer does, or
  * holds another schema under it: the schema is registered again and the new id used from then on.
- * While the id is not verified (not registered yet, or the last check got no answer) the serializer
- * refuses every record rather than write one the registry may not be able to resolve.
+ * While the id cannot be trusted (not registered yet; or the registry could not be reached or
+ * answered with an error, so it may be restarting empty) the serializer refuses every record
+ * rather than write one the registry may not be able to resolve. A registry that takes the
+ * connection but does not answer in time is running, and holds what it held: records are still
+ * written under the id.
  */
 public final class RegisteredSchema<V extends SpecificRecord> implements AutoCloseable {
 
@@ -34,18 +39,27 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
 
     /** What is known of the schema's id. */
     public enum State {
-        /** Not registered yet: the registry has not answered since the start. */
+        /** Not registered yet: the registry has not answered since the start. Records are refused. */
         UNREGISTERED,
         /** The registry answered the last check: it holds the schema under the id. */
         VERIFIED,
-        /** The registry did not answer the last check: it may have lost the schema. */
+        /**
+         * Since the id was verified, the registry took the connection of each check but did not answer
+         * in time: it is running, so it still holds the schema. Records are written under the id.
+         */
+        UNANSWERED,
+        /**
+         * The registry could not be reached, or answered with an error, since the id was last verified:
+         * it may come back without the schema. Records are refused until it confirms the id.
+         */
         UNVERIFIED
     }
 
     /** @param detail the id, or why it is not verified */
     public record Health(State state, String detail) {
-        public boolean isVerified() {
-            return state == State.VERIFIED;
+        /** Whether records are written now (else refused). */
+        public boolean acceptsRecords() {
+            return state == State.VERIFIED || state == State.UNANSWERED;
         }
     }
 
@@ -91,17 +105,17 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
     /**
      * Waits until the first check has an answer or gave up (two registry calls at most).
      *
-     * @return whether the id is verified now
+     * @return whether records are written now
      */
     public boolean awaitFirstCheck() throws InterruptedException {
         firstCheck.await(requestTimeout.multipliedBy(2).plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
-        return health().isVerified();
+        return health().acceptsRecords();
     }
 
-    /** The id records are written under; empty while it is not verified. */
+    /** The id records are written under; empty while they are refused. */
     public OptionalLong contentId() {
         Known now = known;
-        return now.state() == State.VERIFIED ? now.contentId() : OptionalLong.empty();
+        return new Health(now.state(), now.detail()).acceptsRecords() ? now.contentId() : OptionalLong.empty();
     }
 
     public Health health() {
@@ -121,19 +135,39 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
                     ? before.contentId().getAsLong()
                     : register(before);
             known = new Known(State.VERIFIED, OptionalLong.of(id), "content id " + id);
-            if (before.state() == State.UNVERIFIED) {
-                LOG.info("Schema of {} verified under content id {}: records are written again", subject, id);
+            if (before.state() == State.UNVERIFIED || before.state() == State.UNANSWERED) {
+                LOG.info("Schema of {} verified under content id {} again", subject, id);
             }
         } catch (IOException | RuntimeException e) {
-            State state = before.state() == State.UNREGISTERED ? State.UNREGISTERED : State.UNVERIFIED;
-            known = new Known(state, before.contentId(), "registry did not answer: " + e.getMessage());
+            State state = failedState(before.state(), e);
+            known = new Known(state, before.contentId(), "registry did not answer: " + e);
             if (before.state() != state || firstCheck.getCount() > 0) {
-                LOG.warn("Schema of {} not verified, records are refused until the registry answers (checked every"
-                        + " interval, each call bounded by {} ms): {}", subject, requestTimeout.toMillis(), e.toString());
+                if (state == State.UNANSWERED) {
+                    LOG.warn("Registry took the check of {}'s schema but did not answer within {} ms: records are still"
+                            + " written under content id {}", subject, requestTimeout.toMillis(),
+                            before.contentId().getAsLong());
+                } else {
+                    LOG.warn("Schema of {} not verified, records are refused until the registry answers: {}", subject,
+                            e.toString());
+                }
             }
         } finally {
             firstCheck.countDown();
         }
+    }
+
+    /**
+     * A registry that took the connection and then said nothing is running: it holds what it held.
+     * One that cannot be reached, or answers with an error, may be coming back empty.
+     */
+    private static State failedState(State before, Exception failure) {
+        boolean runningButSilent = failure instanceof HttpTimeoutException
+                && !(failure instanceof HttpConnectTimeoutException);
+        return switch (before) {
+            case UNREGISTERED -> State.UNREGISTERED;
+            case VERIFIED, UNANSWERED -> runningButSilent ? State.UNANSWERED : State.UNVERIFIED;
+            case UNVERIFIED -> State.UNVERIFIED;
+        };
     }
 
     private long register(Known before) throws IOException {

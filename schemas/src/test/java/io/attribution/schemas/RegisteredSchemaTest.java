@@ -18,9 +18,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -32,6 +34,9 @@ class RegisteredSchemaTest {
 
     private final Map<Long, String> contents = new ConcurrentHashMap<>();
     private final AtomicLong nextContentId = new AtomicLong(1);
+    /** While not released, the registry takes every request and answers none. */
+    private final CountDownLatch silence = new CountDownLatch(1);
+    private volatile boolean silent;
     private HttpServer registry;
     private RegisteredSchema<RawPostback> schema;
 
@@ -42,12 +47,13 @@ class RegisteredSchemaTest {
         registry.createContext("/apis/registry/v2/ids/contentIds/", this::content);
         registry.start();
         schema = RegisteredSchema.start("http://127.0.0.1:" + registry.getAddress().getPort() + "/apis/registry/v2",
-                Topics.POSTBACKS_RAW, Duration.ofSeconds(2), Duration.ofMillis(50));
+                Topics.POSTBACKS_RAW, Duration.ofMillis(500), Duration.ofMillis(50));
     }
 
     @AfterEach
     void stop() {
         schema.close();
+        silence.countDown();
         registry.stop(0);
     }
 
@@ -73,6 +79,28 @@ class RegisteredSchemaTest {
         assertThat(schema.contentId()).hasValue(1);
     }
 
+    @Test
+    void aRegistryThatTakesTheCheckButDoesNotAnswerKeepsTheIdInUse() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> schema.contentId().equals(OptionalLong.of(1)));
+
+        silent = true;
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> schema.health().state() == RegisteredSchema.State.UNANSWERED);
+        assertThat(schema.contentId()).hasValue(1);
+    }
+
+    @Test
+    void aRegistryThatCannotBeReachedRefusesRecordsUntilItConfirmsTheId() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> schema.contentId().equals(OptionalLong.of(1)));
+
+        registry.stop(0);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> schema.health().state() == RegisteredSchema.State.UNVERIFIED);
+        assertThat(schema.contentId()).isEmpty();
+        assertThatThrownBy(() -> schema.serializer().serialize(Topics.POSTBACKS_RAW.name(), postback()))
+                .isInstanceOf(FramedAvroSerializer.SchemaIdUnknownException.class);
+    }
+
     /** What an in-memory registry looks like after a restart: nothing in it, ids handed out from 1 again. */
     private synchronized void restartEmpty() {
         contents.clear();
@@ -92,11 +120,13 @@ class RegisteredSchemaTest {
     }
 
     private void register(HttpExchange exchange) throws IOException {
+        awaitSilence();
         long id = store(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         answer(exchange, 200, "{\"groupId\":\"default\",\"contentId\":" + id + "}");
     }
 
     private void content(HttpExchange exchange) throws IOException {
+        awaitSilence();
         String path = exchange.getRequestURI().getPath();
         String content;
         synchronized (this) {
@@ -106,6 +136,17 @@ class RegisteredSchemaTest {
             answer(exchange, 404, "{\"error_code\":404}");
         } else {
             answer(exchange, 200, content);
+        }
+    }
+
+    private void awaitSilence() throws IOException {
+        if (silent) {
+            try {
+                silence.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
         }
     }
 
