@@ -139,6 +139,9 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
                 LOG.info("Schema of {} verified under content id {} again", subject, id);
             }
         } catch (IOException | RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // close() interrupted a check under way: nothing was learnt of the registry.
+            }
             State state = failedState(before.state(), e);
             known = new Known(state, before.contentId(), "registry did not answer: " + e);
             if (before.state() != state || firstCheck.getCount() > 0) {
