@@ -171,12 +171,7 @@ public final class Pipeline implements AutoCloseable {
             health.readiness("campaigns.ingest", () -> HealthChecks.Status.down("STARTING"));
             ingest = IngestServer.start(config, bootstrapServers, serdes, metrics);
             started.push(ingest);
-            IngestServer edge = ingest;
-            health.readiness("registry.ingest", () -> {
-                RegisteredSchema.Health schema = edge.postbackSchema();
-                return schema.acceptsRecords() ? HealthChecks.Status.up(schema.state().name())
-                        : HealthChecks.Status.down(schema.state().name());
-            });
+            watchPostbackSchema(ingest);
             watch("campaigns.ingest", ingest.campaigns());
         }
         if (parts.contains(Part.ADMIN)) {
@@ -219,6 +214,15 @@ public final class Pipeline implements AutoCloseable {
         });
         health.liveness(part, () -> catalog.health().state() == CampaignCatalog.State.STOPPED
                 ? HealthChecks.Status.down(CampaignCatalog.State.STOPPED.name()) : HealthChecks.Status.up("following"));
+    }
+
+    /** Ingest is ready while it writes postbacks under a schema id the registry holds (see {@link RegisteredSchema.State}). */
+    private void watchPostbackSchema(IngestServer edge) {
+        health.readiness("registry.ingest", () -> {
+            RegisteredSchema.Health schema = edge.postbackSchema();
+            return schema.acceptsRecords() ? HealthChecks.Status.up(schema.state().name())
+                    : HealthChecks.Status.down(schema.state().name());
+        });
     }
 
     /**

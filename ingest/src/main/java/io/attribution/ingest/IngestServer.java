@@ -1,11 +1,11 @@
 package io.attribution.ingest;
 
+import io.attribution.avro.RawPostback;
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.campaigns.CampaignCatalogMetrics;
 import io.attribution.http.AllowedMethods;
 import io.attribution.http.JettyServers;
 import io.attribution.http.JsonErrorPages;
-import io.attribution.avro.RawPostback;
 import io.attribution.schemas.RegisteredSchema;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
@@ -72,8 +72,8 @@ public final class IngestServer implements AutoCloseable {
         connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(connector);
 
-        // Registered and verified in the background: a registry that does not answer costs a postback a
-        // quick 503, never a request thread waiting on it (Apicurio's serializer calls it without a timeout).
+        // Registered and checked in the background: no request thread ever waits on the registry (Apicurio's
+        // serializer calls it without a timeout); while the id cannot be trusted a postback gets a quick 503.
         this.postbackSchema = RegisteredSchema.start(serdes.registryUrl(), Topics.POSTBACKS_RAW,
                 config.registryRequestTimeout(), config.registryCheckInterval());
         this.publisher = new PostbackPublisher(bootstrapServers, postbackSchema.serializer(), config.produceTimeout(),
