@@ -13,6 +13,7 @@ import io.attribution.management.ManagementServer;
 import io.attribution.query.AttributionQueryApi;
 import io.attribution.query.QueryServer;
 import io.attribution.query.routing.QueryRouter;
+import io.attribution.schemas.RegisteredSchema;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.StateBounds;
@@ -167,10 +168,13 @@ public final class Pipeline implements AutoCloseable {
                     .trustedProxies(settings.list(PipelineSettings.INGEST_TRUSTED_PROXIES))
                     .produceTimeout(settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS))
                     .campaignsMaxStale(settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS))
+                    .registryRequestTimeout(settings.millis(PipelineSettings.REGISTRY_REQUEST_TIMEOUT_MS))
+                    .registryCheckInterval(settings.millis(PipelineSettings.REGISTRY_CHECK_INTERVAL_MS))
                     .build();
             health.readiness("campaigns.ingest", () -> HealthChecks.Status.down("STARTING"));
             ingest = IngestServer.start(config, bootstrapServers, serdes, metrics);
             started.push(ingest);
+            watchPostbackSchema(ingest);
             watch("campaigns.ingest", ingest.campaigns());
         }
         if (parts.contains(Part.ADMIN)) {
@@ -213,6 +217,15 @@ public final class Pipeline implements AutoCloseable {
         });
         health.liveness(part, () -> catalog.health().state() == CampaignCatalog.State.STOPPED
                 ? HealthChecks.Status.down(CampaignCatalog.State.STOPPED.name()) : HealthChecks.Status.up("following"));
+    }
+
+    /** Ingest is ready while it writes postbacks under a schema id the registry holds (see {@link RegisteredSchema.State}). */
+    private void watchPostbackSchema(IngestServer edge) {
+        health.readiness("registry.ingest", () -> {
+            RegisteredSchema.Health schema = edge.postbackSchema();
+            return schema.acceptsRecords() ? HealthChecks.Status.up(schema.state().name())
+                    : HealthChecks.Status.down(schema.state().name());
+        });
     }
 
     /**

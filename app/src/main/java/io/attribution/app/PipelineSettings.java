@@ -28,6 +28,8 @@ public final class PipelineSettings {
 
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     public static final String REGISTRY_URL = "registry.url";
+    public static final String REGISTRY_REQUEST_TIMEOUT_MS = "registry.request.timeout.ms";
+    public static final String REGISTRY_CHECK_INTERVAL_MS = "registry.check.interval.ms";
     public static final String INGEST_HOST = "ingest.host";
     public static final String INGEST_PORT = "ingest.port";
     public static final String INGEST_MAX_BODY_BYTES = "ingest.max.body.bytes";
@@ -77,6 +79,9 @@ public final class PipelineSettings {
         // Empty: start an embedded broker / registry instead.
         defaults.put(KAFKA_BOOTSTRAP_SERVERS, "");
         defaults.put(REGISTRY_URL, "");
+        // Ingest's calls to the registry (its schema id is registered and checked off the request path).
+        defaults.put(REGISTRY_REQUEST_TIMEOUT_MS, "2000");
+        defaults.put(REGISTRY_CHECK_INTERVAL_MS, "1000");
         defaults.put(INGEST_HOST, "127.0.0.1");
         defaults.put(INGEST_PORT, "8080");
         defaults.put(INGEST_MAX_BODY_BYTES, "65536");

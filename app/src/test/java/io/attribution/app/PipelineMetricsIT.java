@@ -77,7 +77,8 @@ class PipelineMetricsIT {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("{\"status\":\"up\",\"campaigns.ingest\":\"following\",\"topology\":\"RUNNING\"}");
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).isEqualTo("{\"status\":\"up\",\"campaigns.ingest\":\"CURRENT\",\"topology\":\"RUNNING\"}");
+        assertThat(ready.body()).isEqualTo("{\"status\":\"up\",\"campaigns.ingest\":\"CURRENT\",\"registry.ingest\":\"VERIFIED\","
+                + "\"topology\":\"RUNNING\"}");
         assertThat(pipeline.managementUri().getPort()).isNotEqualTo(pipeline.ingestUri().orElseThrow().getPort());
     }
 

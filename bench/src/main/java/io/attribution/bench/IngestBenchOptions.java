@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * The ingest throughput benchmark's knobs. Each is read from an argument {@code name=value} (or
@@ -17,12 +16,8 @@ import java.util.OptionalLong;
  * @param warmup              length of the warm-up round on each server
  * @param rounds              measured rounds of each server, alternated: trivial, ingest, trivial, ...
  * @param out                 the file the report is appended to
- * @param schemaCheckPeriodMs when given, the ingest producer's serializer keeps a resolved schema this long
- *                            (Apicurio's apicurio.registry.check-period-ms, after which the next send() asks
- *                            the registry again); else as RegistrySerdes ships it
  */
-record IngestBenchOptions(int connections, Duration round, Duration warmup, int rounds, Path out,
-                          OptionalLong schemaCheckPeriodMs) {
+record IngestBenchOptions(int connections, Duration round, Duration warmup, int rounds, Path out) {
 
     static final String RESULT_FILE = "ingest-throughput.txt";
     static final Map<String, String> DEFAULTS = defaults();
@@ -35,8 +30,6 @@ record IngestBenchOptions(int connections, Duration round, Duration warmup, int 
         defaults.put("rounds", "3");
         // Empty: bench/target/ingest-throughput.txt.
         defaults.put("out", "");
-        // Empty: as RegistrySerdes ships it.
-        defaults.put("schemaCheckPeriodMs", "");
         return defaults;
     }
 
@@ -52,7 +45,6 @@ record IngestBenchOptions(int connections, Duration round, Duration warmup, int 
         String out = values.text("out");
         return new IngestBenchOptions(values.number("connections"), Duration.ofSeconds(values.number("seconds")),
                 Duration.ofSeconds(values.number("warmupSeconds")), values.number("rounds"),
-                out.isEmpty() ? ResultFiles.inTarget(RESULT_FILE) : Path.of(out),
-                values.optionalNumber("schemaCheckPeriodMs"));
+                out.isEmpty() ? ResultFiles.inTarget(RESULT_FILE) : Path.of(out));
     }
 }

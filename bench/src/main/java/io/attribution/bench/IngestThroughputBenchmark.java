@@ -1,16 +1,12 @@
 package io.attribution.bench;
 
-import io.apicurio.registry.serde.SerdeConfig;
-import io.apicurio.registry.serde.avro.AvroSerde;
 import io.attribution.avro.Campaign;
 import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
 import io.attribution.ingest.IngestConfig;
 import io.attribution.ingest.IngestServer;
-import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -20,7 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import javax.management.MBeanServer;
@@ -32,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -75,8 +69,7 @@ public final class IngestThroughputBenchmark {
             RegistrySerdes serdes = new RegistrySerdes(registry.registryUrl());
             prepareTopics(broker.bootstrapServers(), serdes);
             IngestConfig config = IngestConfig.builder().port(0).maxRequestsPerSecond(1_000_000).build();
-            try (IngestServer ingest = IngestServer.start(config, broker.bootstrapServers(),
-                    ingestSerdes(serdes, options.schemaCheckPeriodMs()));
+            try (IngestServer ingest = IngestServer.start(config, broker.bootstrapServers(), serdes);
                  TrivialServer trivial = TrivialServer.start(config)) {
                 List<IngestRound> rounds = run(options, ingest.port(), trivial.port());
                 String producer = producerMetrics();
@@ -86,23 +79,6 @@ public final class IngestThroughputBenchmark {
         }
         // Jetty's, Kafka's and the registry client's threads would keep the JVM alive.
         System.exit(0);
-    }
-
-    /** The registry serdes as shipped, or with the serializer's schema cache period overridden. */
-    private static RecordSerdes ingestSerdes(RegistrySerdes shipped, OptionalLong checkPeriodMs) {
-        if (checkPeriodMs.isEmpty()) {
-            return shipped;
-        }
-        return new RecordSerdes() {
-            @Override
-            public <V extends SpecificRecord> Serde<V> valueSerde(Class<V> type) {
-                Map<String, Object> config = new HashMap<>(shipped.config());
-                config.put(SerdeConfig.CHECK_PERIOD_MS, checkPeriodMs.getAsLong());
-                AvroSerde<V> serde = new AvroSerde<>();
-                serde.configure(config, false);
-                return serde;
-            }
-        };
     }
 
     private static List<IngestRound> run(IngestBenchOptions options, int ingestPort, int trivialPort)

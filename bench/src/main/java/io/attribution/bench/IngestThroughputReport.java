@@ -30,9 +30,6 @@ final class IngestThroughputReport {
                         + "load average %.2f before / %.2f after%n",
                 options.connections(), options.round().toSeconds(), options.warmup().toSeconds(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadBefore, loadAfter));
-        text.append("schema cache period of the ingest serializer: ").append(options.schemaCheckPeriodMs().isEmpty()
-                        ? "as shipped (RegistrySerdes: 3600000 ms)" : options.schemaCheckPeriodMs().getAsLong() + " ms")
-                .append(System.lineSeparator());
         text.append(String.format(Locale.ROOT, "%-8s %-7s %10s %10s %9s %9s %9s %11s  %s%n",
                 "round", "server", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "cpu us/req", "statuses"));
         List<Double> trivial = new ArrayList<>();

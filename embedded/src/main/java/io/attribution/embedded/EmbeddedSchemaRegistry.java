@@ -42,13 +42,22 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Starts the registry and returns once it reports ready; fails after 180 s. */
+    /** Starts the registry on a free port and returns once it reports ready; fails after 180 s. */
     public static EmbeddedSchemaRegistry start() {
+        return start(0);
+    }
+
+    /**
+     * Starts the registry on this port (0: a free one) and returns once it reports ready; fails after 180 s.
+     * A registry started again on the port of one that stopped is an empty registry where clients expect the old
+     * one, as after a restart with in-memory storage.
+     */
+    public static EmbeddedSchemaRegistry start(int port) {
         Path runnerJar = RegistryRunnerJar.locate();
         long startedAt = System.nanoTime();
         Process process;
         try {
-            process = new ProcessBuilder(command(runnerJar))
+            process = new ProcessBuilder(command(runnerJar, port))
                     .directory(runnerJar.getParent().toFile())
                     .redirectErrorStream(true)
                     .start();
@@ -67,14 +76,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return registry;
     }
 
-    private static List<String> command(Path runnerJar) {
+    private static List<String> command(Path runnerJar, int port) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // A development registry serves few requests: C1 only and the serial collector start it about 2 s sooner
         // on two cores and keep it small. Port 0 lets Quarkus pick a free port itself and report it, so there is
         // no race for it; it reports the port at INFO, so the child's log level stays at its default.
         return List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=0",
+                "-Dquarkus.http.port=" + port,
                 "-jar", runnerJar.toString());
     }
 

@@ -2,6 +2,7 @@ package io.attribution.ingest;
 
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.http.JsonAnswers;
+import io.attribution.schemas.RegisteredSchema;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
  * Liveness ({@code /healthz}: the process serves HTTP) and readiness ({@code /readyz}: it can
  * store postbacks now, with every check it promises) are separate, so an orchestrator stops routing
  * traffic during a Kafka outage without restarting a process that will recover by itself. The
- * readiness body names each part: {@code {"status":"down","kafka":"up","campaigns":"STALE"}}.
+ * readiness body names each part:
+ * {@code {"status":"down","kafka":"up","registry":"UNVERIFIED","campaigns":"CURRENT"}}.
  */
 final class HealthServlet extends HttpServlet {
 
@@ -29,11 +31,17 @@ final class HealthServlet extends HttpServlet {
         return new HealthServlet(Map::of);
     }
 
-    /** Kafka answers, and the campaign catalog is current (else postbacks naming a campaign get 503). */
-    static HealthServlet readiness(KafkaReadiness kafka, CampaignCatalog campaigns) {
+    /**
+     * Kafka answers, postbacks are written under a schema id the registry holds (else every
+     * postback gets 503: see {@link RegisteredSchema.State}), and the campaign catalog is current
+     * (else postbacks naming a campaign get 503).
+     */
+    static HealthServlet readiness(KafkaReadiness kafka, RegisteredSchema<?> postbackSchema, CampaignCatalog campaigns) {
         return new HealthServlet(() -> {
             Map<String, String> parts = new LinkedHashMap<>();
             parts.put("kafka", kafka.isReady() ? "up" : "down");
+            RegisteredSchema.Health schema = postbackSchema.health();
+            parts.put("registry", schema.acceptsRecords() ? "up" : schema.state().name());
             parts.put("campaigns", campaigns.health().state().name());
             return parts;
         });

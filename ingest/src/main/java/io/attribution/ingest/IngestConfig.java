@@ -30,12 +30,16 @@ import java.util.List;
  * @param retryAfter             what a 503 tells the advertiser to wait before resending
  * @param campaignsMaxStale      how long the campaign catalog may be stuck before postbacks naming a
  *                               campaign are refused (503) and readiness goes down
+ * @param registryRequestTimeout the longest one call to the schema registry may take
+ * @param registryCheckInterval  how often the registry is asked whether it still holds the postbacks'
+ *                               schema under the id they are written with
  */
 public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequestHeaderBytes, Duration idleTimeout,
                            long minRequestDataRate, int maxConcurrentRequests, Duration maxQueueWait,
                            int maxRequestsPerSecond, int maxRecordedRefusalsPerSecond, List<String> trustedProxies,
                            Duration signatureTolerance, Duration produceTimeout, Duration retryAfter,
-                           Duration campaignsMaxStale) {
+                           Duration campaignsMaxStale, Duration registryRequestTimeout,
+                           Duration registryCheckInterval) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -53,6 +57,8 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
         }
         positive("idle timeout", idleTimeout.toMillis());
         positive("campaigns max stale", campaignsMaxStale.toMillis());
+        positive("registry request timeout", registryRequestTimeout.toMillis());
+        positive("registry check interval", registryCheckInterval.toMillis());
         if (minRequestDataRate < 0) {
             throw new IllegalArgumentException("min request data rate must not be negative, was " + minRequestDataRate);
         }
@@ -93,6 +99,8 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
         private Duration produceTimeout = Duration.ofSeconds(5);
         private Duration retryAfter = Duration.ofSeconds(5);
         private Duration campaignsMaxStale = CampaignCatalog.DEFAULT_MAX_STALENESS;
+        private Duration registryRequestTimeout = Duration.ofSeconds(2);
+        private Duration registryCheckInterval = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -172,10 +180,21 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
             return this;
         }
 
+        public Builder registryRequestTimeout(Duration value) {
+            registryRequestTimeout = value;
+            return this;
+        }
+
+        public Builder registryCheckInterval(Duration value) {
+            registryCheckInterval = value;
+            return this;
+        }
+
         public IngestConfig build() {
             return new IngestConfig(host, port, maxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
                     maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, maxRecordedRefusalsPerSecond,
-                    trustedProxies, signatureTolerance, produceTimeout, retryAfter, campaignsMaxStale);
+                    trustedProxies, signatureTolerance, produceTimeout, retryAfter, campaignsMaxStale,
+                    registryRequestTimeout, registryCheckInterval);
         }
     }
 }

@@ -1,11 +1,14 @@
 package io.attribution.ingest;
 
+import io.attribution.avro.RawPostback;
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.campaigns.CampaignCatalogMetrics;
 import io.attribution.http.AllowedMethods;
 import io.attribution.http.JettyServers;
 import io.attribution.http.JsonErrorPages;
-import io.attribution.schemas.RecordSerdes;
+import io.attribution.schemas.RegisteredSchema;
+import io.attribution.schemas.RegistrySerdes;
+import io.attribution.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -48,12 +51,13 @@ public final class IngestServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final RegisteredSchema<RawPostback> postbackSchema;
     private final PostbackPublisher publisher;
     private final KafkaReadiness readiness;
     private final CampaignCatalog campaigns;
     private final PrometheusRegistry metricsRegistry;
 
-    private IngestServer(IngestConfig config, String bootstrapServers, RecordSerdes serdes, PrometheusRegistry registry) {
+    private IngestServer(IngestConfig config, String bootstrapServers, RegistrySerdes serdes, PrometheusRegistry registry) {
         IngestMetrics metrics = new IngestMetrics(registry);
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("ingest");
@@ -70,7 +74,12 @@ public final class IngestServer implements AutoCloseable {
         connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(connector);
 
-        this.publisher = new PostbackPublisher(bootstrapServers, serdes, config.produceTimeout(), metrics);
+        // Registered and checked in the background: no request thread ever waits on the registry (Apicurio's
+        // serializer calls it without a timeout); while the id cannot be trusted a postback gets a quick 503.
+        this.postbackSchema = RegisteredSchema.start(serdes.registryUrl(), Topics.POSTBACKS_RAW,
+                config.registryRequestTimeout(), config.registryCheckInterval());
+        this.publisher = new PostbackPublisher(bootstrapServers, postbackSchema.serializer(), config.produceTimeout(),
+                metrics);
         this.readiness = new KafkaReadiness(bootstrapServers);
         this.campaigns = CampaignCatalog.start(bootstrapServers, serdes, "ingest-campaign-catalog",
                 config.campaignsMaxStale());
@@ -91,7 +100,7 @@ public final class IngestServer implements AutoCloseable {
         postbacks.setAsyncSupported(true);
         context.addServlet(postbacks, "/postback");
         context.addServlet(new ServletHolder("healthz", HealthServlet.liveness()), "/healthz");
-        context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness, campaigns)), "/readyz");
+        context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness, postbackSchema, campaigns)), "/readyz");
         context.setErrorHandler(JsonErrorPages.forContext(PostbackAnswers::jettyError));
         server.setErrorHandler(JsonErrorPages.forServer(PostbackAnswers::jettyError));
 
@@ -121,7 +130,7 @@ public final class IngestServer implements AutoCloseable {
     }
 
     /** Starts serving, with metrics nobody scrapes; returns once the port is bound. */
-    public static IngestServer start(IngestConfig config, String bootstrapServers, RecordSerdes serdes) throws Exception {
+    public static IngestServer start(IngestConfig config, String bootstrapServers, RegistrySerdes serdes) throws Exception {
         return start(config, bootstrapServers, serdes, new PrometheusRegistry());
     }
 
@@ -130,10 +139,15 @@ public final class IngestServer implements AutoCloseable {
      *
      * @param registry where the edge's {@code postback_*} metrics are registered: one edge per registry
      */
-    public static IngestServer start(IngestConfig config, String bootstrapServers, RecordSerdes serdes,
+    public static IngestServer start(IngestConfig config, String bootstrapServers, RegistrySerdes serdes,
                                      PrometheusRegistry registry) throws Exception {
         IngestServer ingest = new IngestServer(config, bootstrapServers, serdes, registry);
         try {
+            if (!ingest.postbackSchema.awaitFirstCheck()) {
+                // Serving anyway: every postback gets 503 and /readyz says why until the registry answers.
+                LOG.warn("Postback schema not registered: postbacks are refused until the registry at {} answers",
+                        serdes.registryUrl());
+            }
             if (!ingest.campaigns.awaitCaughtUp(CATALOG_TIMEOUT)) {
                 // Serving anyway: postbacks naming no campaign can be stored; those naming one get
                 // 503 and /readyz says why until the catalog is current.
@@ -147,6 +161,11 @@ public final class IngestServer implements AutoCloseable {
         }
         LOG.info("Ingest listening on {}", ingest.uri());
         return ingest;
+    }
+
+    /** Whether postbacks can be written under a schema id the registry holds, for the management port's readiness. */
+    public RegisteredSchema.Health postbackSchema() {
+        return postbackSchema.health();
     }
 
     /** The ingest's copy of the campaigns topic, for the management port's readiness. */
@@ -169,6 +188,7 @@ public final class IngestServer implements AutoCloseable {
             JettyServers.stop(server, "Ingest server", LOG);
         } finally {
             publisher.close();
+            postbackSchema.close();
             readiness.close();
             CampaignCatalogMetrics.unregister(metricsRegistry, campaigns);
             campaigns.close();

@@ -2,12 +2,12 @@ package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
 import io.attribution.schemas.ProducerSettings;
-import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
@@ -23,10 +23,12 @@ public final class PostbackPublisher implements AutoCloseable {
     private final KafkaProducer<String, RawPostback> producer;
     private final IngestMetrics metrics;
 
-    PostbackPublisher(String bootstrapServers, RecordSerdes serdes, Duration produceTimeout, IngestMetrics metrics) {
+    /** @param values writes under a schema id known beforehand: the registry is never called from {@code send} */
+    PostbackPublisher(String bootstrapServers, Serializer<RawPostback> values, Duration produceTimeout,
+                      IngestMetrics metrics) {
         this.metrics = metrics;
         this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, produceTimeout),
-                new StringSerializer(), serdes.valueSerializer(Topics.POSTBACKS_RAW));
+                new StringSerializer(), values);
     }
 
     static Map<String, Object> producerConfig(String bootstrapServers, Duration produceTimeout) {
@@ -56,7 +58,7 @@ public final class PostbackPublisher implements AutoCloseable {
                         }
                     });
         } catch (RuntimeException e) {
-            // Serialization (registry unreachable) and metadata timeouts are thrown, not called back.
+            // Serialization (schema id not verified) and metadata timeouts are thrown, not called back.
             acknowledged.completeExceptionally(e);
         }
         return acknowledged;

@@ -1,0 +1,204 @@
+package io.attribution.schemas;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.SchemaParseException;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The value schema of a topic, registered in the registry, and the content id it is held under,
+ * kept verified in the background: records are written under that id without asking the registry
+ * (see {@link #serializer()}), so a registry that does not answer never holds up a writer.
+ *
+ * <p>Every check interval the registry is asked, within the request timeout, whether it still holds
+ * our schema under that id. A registry that restarted empty (in-memory storage) no longer does, or
+ * holds another schema under it: the schema is registered again and the new id used from then on.
+ * While the id cannot be trusted (not registered yet; or the registry could not be reached or
+ * answered with an error, so it may be restarting empty) the serializer refuses every record
+ * rather than write one the registry may not be able to resolve. A registry that takes the
+ * connection but does not answer in time is running, and holds what it held: records are still
+ * written under the id.
+ */
+public final class RegisteredSchema<V extends SpecificRecord> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegisteredSchema.class);
+
+    /** What is known of the schema's id. */
+    public enum State {
+        /** Not registered yet: the registry has not answered since the start. Records are refused. */
+        UNREGISTERED,
+        /** The registry answered the last check: it holds the schema under the id. */
+        VERIFIED,
+        /**
+         * Since the id was verified, the registry took the connection of each check but did not answer
+         * in time: it is running, so it still holds the schema. Records are written under the id.
+         */
+        UNANSWERED,
+        /**
+         * The registry could not be reached, or answered with an error, since the id was last verified:
+         * it may come back without the schema. Records are refused until it confirms the id.
+         */
+        UNVERIFIED
+    }
+
+    /** @param detail the id, or why it is not verified */
+    public record Health(State state, String detail) {
+        /** Whether records are written now (else refused). */
+        public boolean acceptsRecords() {
+            return state == State.VERIFIED || state == State.UNANSWERED;
+        }
+    }
+
+    private record Known(State state, OptionalLong contentId, String detail) {
+    }
+
+    private final String subject;
+    private final Schema schema;
+    private final long fingerprint;
+    private final BoundedRegistryClient registry;
+    private final Duration requestTimeout;
+    private final ScheduledExecutorService checker;
+    private final CountDownLatch firstCheck = new CountDownLatch(1);
+    private volatile Known known = new Known(State.UNREGISTERED, OptionalLong.empty(), "not registered yet");
+
+    private RegisteredSchema(String registryUrl, Topic<V> topic, Duration requestTimeout) {
+        AvroTrust.register();
+        // The artifact Apicurio's serializers register a topic's values under (TopicIdStrategy).
+        this.subject = topic.name() + "-value";
+        this.schema = SpecificData.get().getSchema(topic.valueType());
+        this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+        this.registry = new BoundedRegistryClient(registryUrl, requestTimeout);
+        this.requestTimeout = requestTimeout;
+        this.checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "registry-check-" + subject);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Registers the schema in the background at once, then checks it every {@code checkInterval}.
+     *
+     * @param requestTimeout the longest any one call to the registry may take
+     */
+    public static <V extends SpecificRecord> RegisteredSchema<V> start(String registryUrl, Topic<V> topic,
+                                                                      Duration requestTimeout, Duration checkInterval) {
+        RegisteredSchema<V> registered = new RegisteredSchema<>(registryUrl, topic, requestTimeout);
+        registered.checker.scheduleWithFixedDelay(registered::check, 0, checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+        return registered;
+    }
+
+    /**
+     * Waits until the first check has an answer or gave up (two registry calls at most).
+     *
+     * @return whether records are written now
+     */
+    public boolean awaitFirstCheck() throws InterruptedException {
+        firstCheck.await(requestTimeout.multipliedBy(2).plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
+        return health().acceptsRecords();
+    }
+
+    /** The id records are written under; empty while they are refused. */
+    public OptionalLong contentId() {
+        Known now = known;
+        return new Health(now.state(), now.detail()).acceptsRecords() ? now.contentId() : OptionalLong.empty();
+    }
+
+    public Health health() {
+        Known now = known;
+        return new Health(now.state(), now.detail());
+    }
+
+    /** Writes values under the verified id; refuses them ({@link FramedAvroSerializer.SchemaIdUnknownException}) without one. */
+    public Serializer<V> serializer() {
+        return new FramedAvroSerializer<>(subject, schema, this::contentId);
+    }
+
+    private void check() {
+        Known before = known;
+        try {
+            long id = before.contentId().isPresent() && holdsOurSchema(before.contentId().getAsLong())
+                    ? before.contentId().getAsLong()
+                    : register(before);
+            known = new Known(State.VERIFIED, OptionalLong.of(id), "content id " + id);
+            if (before.state() == State.UNVERIFIED || before.state() == State.UNANSWERED) {
+                LOG.info("Schema of {} verified under content id {} again", subject, id);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // close() interrupted a check under way: nothing was learnt of the registry.
+            }
+            State state = failedState(before.state(), e);
+            known = new Known(state, before.contentId(), "registry did not answer: " + e);
+            if (before.state() != state || firstCheck.getCount() > 0) {
+                if (state == State.UNANSWERED) {
+                    LOG.warn("Registry took the check of {}'s schema but did not answer within {} ms: records are still"
+                            + " written under content id {}", subject, requestTimeout.toMillis(),
+                            before.contentId().getAsLong());
+                } else {
+                    LOG.warn("Schema of {} not verified, records are refused until the registry answers: {}", subject,
+                            e.toString());
+                }
+            }
+        } finally {
+            firstCheck.countDown();
+        }
+    }
+
+    /**
+     * A registry that took the connection and then said nothing is running: it holds what it held.
+     * One that cannot be reached, or answers with an error, may be coming back empty.
+     */
+    private static State failedState(State before, Exception failure) {
+        boolean runningButSilent = failure instanceof HttpTimeoutException
+                && !(failure instanceof HttpConnectTimeoutException);
+        return switch (before) {
+            case UNREGISTERED -> State.UNREGISTERED;
+            case VERIFIED, UNANSWERED -> runningButSilent ? State.UNANSWERED : State.UNVERIFIED;
+            case UNVERIFIED -> State.UNVERIFIED;
+        };
+    }
+
+    private long register(Known before) throws IOException {
+        if (before.contentId().isPresent()) {
+            LOG.warn("The registry no longer holds the schema of {} under content id {} (it restarted empty?):"
+                    + " registering it again", subject, before.contentId().getAsLong());
+        }
+        long id = registry.register(subject, schema);
+        if (id < 0 || id > Integer.MAX_VALUE) {
+            throw new IOException("content id " + id + " of " + subject + " does not fit the 4-byte wire format");
+        }
+        LOG.info("Schema of {} registered under content id {}", subject, id);
+        return id;
+    }
+
+    /** Whether the id holds a schema that reads our bytes as we write them (docs and properties aside). */
+    private boolean holdsOurSchema(long id) throws IOException {
+        return registry.content(id).map(content -> {
+            try {
+                return SchemaNormalization.parsingFingerprint64(new Schema.Parser().parse(content)) == fingerprint;
+            } catch (SchemaParseException notAvro) {
+                return false;
+            }
+        }).orElse(false);
+    }
+
+    @Override
+    public void close() {
+        checker.shutdownNow();
+    }
+}
