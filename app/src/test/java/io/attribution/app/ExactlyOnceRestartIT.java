@@ -47,13 +47,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -521,39 +518,13 @@ class ExactlyOnceRestartIT {
     }
 
     private Process startCrashableInstance() throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // C1 only and the serial collector, as for the registry: a JVM that lives for seconds on
         // two shared cores spends less on compiling than C2 would win back.
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
-        String trusted = System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES");
-        if (trusted != null) {
-            command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=" + trusted);
-        }
-        // Surefire and failsafe put the real test class path here, even with a manifest-only jar.
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashableTopology.class.getName(),
-                kit.bootstrapServers(), kit.registryUrl(), applicationId, stateDir.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        CompletableFuture<Void> running = new CompletableFuture<>();
-        Thread drain = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.contains(RUNNING_MARKER)) {
-                        running.complete(null);
-                    }
-                    LOG.info("[crashable pid {}] {}", process.pid(), line);
-                }
-            } catch (IOException e) {
-                // The pipe breaks when the child is killed.
-            }
-        }, "eos-it-crashable-output");
-        drain.setDaemon(true);
-        drain.start();
-        await("crashable instance running").atMost(READY_TIMEOUT.plusSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .failFast("the crashable instance exited", () -> !process.isAlive())
-                .until(running::isDone);
-        return process;
+        ChildJvm child = ChildJvm.start(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                List.of(CrashableTopology.class.getName(), kit.bootstrapServers(), kit.registryUrl(), applicationId,
+                        stateDir.toString()), RUNNING_MARKER, LOG);
+        child.awaitReady(READY_TIMEOUT.plusSeconds(30));
+        return child.process();
     }
 
     /**

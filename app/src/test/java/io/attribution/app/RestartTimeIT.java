@@ -32,9 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +46,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -196,38 +193,10 @@ class RestartTimeIT {
 
     /** Launches the {@code topology} command and waits for its running line: the time in between. */
     private Duration start() throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
-        String trusted = System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES");
-        if (trusted != null) {
-            command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=" + trusted);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "topology",
-                "--config", config.toString()));
-        long launched = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        topology = process;
-        CompletableFuture<Long> running = new CompletableFuture<>();
-        Thread drain = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.contains(RUNNING_LINE)) {
-                        running.complete(System.nanoTime());
-                    }
-                    LOG.info("[topology pid {}] {}", process.pid(), line);
-                }
-            } catch (IOException e) {
-                // The pipe breaks when the process is killed.
-            }
-        }, "restart-it-topology-output");
-        drain.setDaemon(true);
-        drain.start();
-        await("topology running").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(10))
-                .failFast("the topology exited", () -> !process.isAlive())
-                .until(running::isDone);
-        return Duration.ofNanos(running.join() - launched);
+        ChildJvm child = ChildJvm.start(List.of("-Xmx512m"),
+                List.of(Main.class.getName(), "topology", "--config", config.toString()), RUNNING_LINE, LOG);
+        topology = child.process();
+        return child.awaitReady(Duration.ofSeconds(90));
     }
 
     /** Counts the committed outcomes (attributed or rejected) of each postback, by request_id. */

@@ -63,6 +63,14 @@ final class IngestHttp {
         return send(request(pathAndQuery).header("Content-Type", contentType).POST(body).build());
     }
 
+    /** A postback GET with the query string given, signed as {@link RequestSignature} checks it. */
+    Answer signedGet(String query, long timestamp, String signature) throws Exception {
+        return send(request("/postback?" + query)
+                .header(RequestSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
+                .header(RequestSignature.SIGNATURE_HEADER, "sha256=" + signature)
+                .GET().build());
+    }
+
     CompletableFuture<Answer> getAsync(String pathAndQuery) {
         long start = System.nanoTime();
         return client.sendAsync(request(pathAndQuery).GET().build(), HttpResponse.BodyHandlers.ofString())

@@ -85,13 +85,13 @@ class IngestSecurityIT {
         long now = Instant.now().getEpochSecond();
         String good = RequestSignature.sign(SECRET, Long.toString(now), "GET", "/postback", query, new byte[0]);
 
-        IngestHttp.Answer forged = signedGet(http, query, now, RequestSignature.sign("not-the-secret",
+        IngestHttp.Answer forged = http.signedGet(query, now, RequestSignature.sign("not-the-secret",
                 Long.toString(now), "GET", "/postback", query, new byte[0]));
-        IngestHttp.Answer tampered = signedGet(http, query + "&sale_amount=1000", now, good);
-        IngestHttp.Answer stale = signedGet(http, query, now - 3600, RequestSignature.sign(SECRET,
+        IngestHttp.Answer tampered = http.signedGet(query + "&sale_amount=1000", now, good);
+        IngestHttp.Answer stale = http.signedGet(query, now - 3600, RequestSignature.sign(SECRET,
                 Long.toString(now - 3600), "GET", "/postback", query, new byte[0]));
-        IngestHttp.Answer signed = signedGet(http, query, now, good);
-        IngestHttp.Answer replayed = signedGet(http, query, now, good);
+        IngestHttp.Answer signed = http.signedGet(query, now, good);
+        IngestHttp.Answer replayed = http.signedGet(query, now, good);
 
         assertRefused(forged, 401, RejectionReason.INVALID_TOKEN);
         assertRefused(tampered, 401, RejectionReason.INVALID_TOKEN);
@@ -183,14 +183,6 @@ class IngestSecurityIT {
         assertThat(clientInTheLastLine).as("the proxy appended the client in a line of its own").isEqualTo(200);
         assertThat(spoofInTheFirstLine).as("what the client wrote before the proxy's line is not the client")
                 .isEqualTo(403);
-    }
-
-    private static IngestHttp.Answer signedGet(IngestHttp http, String query, long timestamp, String signature)
-            throws Exception {
-        return http.send(http.request("/postback?" + query)
-                .header(RequestSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(RequestSignature.SIGNATURE_HEADER, "sha256=" + signature)
-                .GET().build());
     }
 
     private static void assertRefused(IngestHttp.Answer answer, int status, RejectionReason reason) {

@@ -39,10 +39,10 @@ class IngestSignatureRetryIT {
             String signature = RequestSignature.sign(SECRET, Long.toString(now), "GET", "/postback", query,
                     new byte[0]);
 
-            IngestHttp.Answer notStored = signedGet(http, query, now, signature);
+            IngestHttp.Answer notStored = http.signedGet(query, now, signature);
             RawPostbackTopic topic = RawPostbackTopic.create(kit);
-            IngestHttp.Answer resent = signedGet(http, query, now, signature);
-            IngestHttp.Answer replayed = signedGet(http, query, now, signature);
+            IngestHttp.Answer resent = http.signedGet(query, now, signature);
+            IngestHttp.Answer replayed = http.signedGet(query, now, signature);
 
             assertThat(notStored.status()).as(notStored.rawBody()).isEqualTo(503);
             assertThat(notStored.headers().firstValue("Retry-After")).isPresent();
@@ -52,13 +52,5 @@ class IngestSignatureRetryIT {
             assertThat(replayed.status()).as(replayed.rawBody()).isEqualTo(401);
             assertThat(replayed.field("message")).contains("replay");
         }
-    }
-
-    private static IngestHttp.Answer signedGet(IngestHttp http, String query, long timestamp, String signature)
-            throws Exception {
-        return http.send(http.request("/postback?" + query)
-                .header(RequestSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(RequestSignature.SIGNATURE_HEADER, "sha256=" + signature)
-                .GET().build());
     }
 }
