@@ -78,7 +78,7 @@ public final class IngestServer implements AutoCloseable {
         // serializer calls it without a timeout); while the id cannot be trusted a postback gets a quick 503.
         this.postbackSchema = RegisteredSchema.start(serdes.registryUrl(), Topics.POSTBACKS_RAW,
                 config.registryRequestTimeout(), config.registryCheckInterval());
-        this.publisher = new PostbackPublisher(bootstrapServers, postbackSchema.serializer(), config.produceTimeout(),
+        this.publisher = new PostbackPublisher(bootstrapServers, postbackSchema, config.produceTimeout(),
                 metrics);
         this.readiness = new KafkaReadiness(bootstrapServers);
         this.campaigns = CampaignCatalog.start(bootstrapServers, serdes, "ingest-campaign-catalog",

@@ -2,13 +2,17 @@ package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
 import io.attribution.schemas.ProducerSettings;
+import io.attribution.schemas.RegisteredSchema;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
@@ -17,18 +21,36 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Writes postbacks to {@code postbacks.raw} and completes only once the broker has them
  * (acks=all, idempotent), or fails within the produce timeout. Nothing here answers a client.
+ * Postbacks are written under a schema id known beforehand, never asking the registry on the way;
+ * those stored since the registry last confirmed that id are kept, and written again should the
+ * registry turn out to have lost it ({@link UnconfirmedPostbacks}).
  */
 public final class PostbackPublisher implements AutoCloseable {
 
-    private final KafkaProducer<String, RawPostback> producer;
+    /** About a minute and a half of a busy edge without a word from the registry; then 503s. */
+    static final int MAX_UNCONFIRMED = 50_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostbackPublisher.class);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final RegisteredSchema<RawPostback> schema;
+    private final UnconfirmedPostbacks unconfirmed;
     private final IngestMetrics metrics;
 
-    /** @param values writes under a schema id known beforehand: the registry is never called from {@code send} */
-    PostbackPublisher(String bootstrapServers, Serializer<RawPostback> values, Duration produceTimeout,
+    PostbackPublisher(String bootstrapServers, RegisteredSchema<RawPostback> schema, Duration produceTimeout,
                       IngestMetrics metrics) {
+        this(bootstrapServers, schema, produceTimeout, metrics, MAX_UNCONFIRMED);
+    }
+
+    PostbackPublisher(String bootstrapServers, RegisteredSchema<RawPostback> schema, Duration produceTimeout,
+                      IngestMetrics metrics, int maxUnconfirmed) {
+        this.schema = schema;
         this.metrics = metrics;
         this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, produceTimeout),
-                new StringSerializer(), values);
+                new StringSerializer(), new ByteArraySerializer());
+        this.unconfirmed = new UnconfirmedPostbacks(maxUnconfirmed);
+        unconfirmed.rewriteWith(this::rewrite);
+        schema.onConfirmed(unconfirmed);
     }
 
     static Map<String, Object> producerConfig(String bootstrapServers, Duration produceTimeout) {
@@ -46,14 +68,22 @@ public final class PostbackPublisher implements AutoCloseable {
     /** Completes with the record's offset once acknowledged; exceptionally on any failure. */
     public CompletableFuture<RecordMetadata> publish(RawPostback postback) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
+        if (!unconfirmed.hasRoom()) {
+            acknowledged.completeExceptionally(new IllegalStateException("the registry has not confirmed the schema"
+                    + " id of the last " + unconfirmed.size() + " postbacks stored"));
+            return acknowledged;
+        }
         long sentAt = System.nanoTime();
         try {
-            producer.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), key(postback), postback),
+            RegisteredSchema.Framed framed = schema.frame(postback);
+            producer.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), key(postback), framed.bytes()),
                     (metadata, error) -> {
                         if (error != null) {
                             acknowledged.completeExceptionally(error);
                         } else {
-                            metrics.acknowledged(System.nanoTime() - sentAt);
+                            long now = System.nanoTime();
+                            unconfirmed.stored(postback, framed.contentId(), now);
+                            metrics.acknowledged(now - sentAt);
                             acknowledged.complete(metadata);
                         }
                     });
@@ -62,6 +92,17 @@ public final class PostbackPublisher implements AutoCloseable {
             acknowledged.completeExceptionally(e);
         }
         return acknowledged;
+    }
+
+    /** A postback stored under an id the registry no longer holds: once more, under the one it holds now. */
+    private void rewrite(RawPostback postback) {
+        publish(postback).whenComplete((metadata, error) -> {
+            if (error != null) {
+                // Kept as stale: the next confirmation tries again.
+                LOG.warn("Postback {} could not be written again yet: {}", postback.getRequestId(), error.toString());
+                unconfirmed.stored(postback, UnconfirmedPostbacks.NO_ID, System.nanoTime());
+            }
+        });
     }
 
     /**

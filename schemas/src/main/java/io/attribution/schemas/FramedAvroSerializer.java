@@ -40,8 +40,12 @@ final class FramedAvroSerializer<V extends SpecificRecord> implements Serializer
         if (record == null) {
             return null;
         }
-        long id = contentId.get().orElseThrow(() -> new SchemaIdUnknownException(
-                "the registry is not known to hold the schema of " + subject + " right now"));
+        return frame(contentId.get().orElseThrow(() -> new SchemaIdUnknownException(
+                "the registry is not known to hold the schema of " + subject + " right now")), record);
+    }
+
+    /** The record's bytes under the given content id. */
+    byte[] frame(long id, V record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.write(MAGIC_BYTE);
         out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt((int) id).array());

@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * answered with an error, so it may be restarting empty) the serializer refuses every record
  * rather than write one the registry may not be able to resolve. A registry that takes the
  * connection but does not answer in time is running, and holds what it held: records are still
- * written under the id.
+ * written under the id. Records written in the moments before a registry went down are under an
+ * id that a registry restarted empty may not hold: a writer that keeps what it wrote since the
+ * last {@link #onConfirmed confirmation} can write those again under the id confirmed next.
  */
 public final class RegisteredSchema<V extends SpecificRecord> implements AutoCloseable {
 
@@ -66,6 +68,22 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
     private record Known(State state, OptionalLong contentId, String detail) {
     }
 
+    /** A record's bytes, and the content id they were written under. */
+    public record Framed(long contentId, byte[] bytes) {
+    }
+
+    /** Told after every check that found the registry holding the schema. */
+    public interface Confirmation {
+
+        /**
+         * @param contentId         the id the registry holds the schema under now
+         * @param checkStartedNanos when that check began ({@link System#nanoTime()}): records written
+         *                          under that id before then are readable; records written under another
+         *                          id are not, and must be written again
+         */
+        void confirmed(long contentId, long checkStartedNanos);
+    }
+
     private final String subject;
     private final Schema schema;
     private final long fingerprint;
@@ -73,7 +91,9 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
     private final Duration requestTimeout;
     private final ScheduledExecutorService checker;
     private final CountDownLatch firstCheck = new CountDownLatch(1);
+    private final FramedAvroSerializer<V> framer;
     private volatile Known known = new Known(State.UNREGISTERED, OptionalLong.empty(), "not registered yet");
+    private volatile Confirmation confirmation = (contentId, checkStartedNanos) -> { };
 
     private RegisteredSchema(String registryUrl, Topic<V> topic, Duration requestTimeout) {
         AvroTrust.register();
@@ -83,6 +103,7 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
         this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
         this.registry = new BoundedRegistryClient(registryUrl, requestTimeout);
         this.requestTimeout = requestTimeout;
+        this.framer = new FramedAvroSerializer<>(subject, schema, this::contentId);
         this.checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "registry-check-" + subject);
             thread.setDaemon(true);
@@ -125,11 +146,29 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
 
     /** Writes values under the verified id; refuses them ({@link FramedAvroSerializer.SchemaIdUnknownException}) without one. */
     public Serializer<V> serializer() {
-        return new FramedAvroSerializer<>(subject, schema, this::contentId);
+        return framer;
+    }
+
+    /**
+     * A record's bytes under the verified id, with that id, so that the writer can tell later
+     * whether the registry still held it ({@link #onConfirmed}).
+     *
+     * @throws FramedAvroSerializer.SchemaIdUnknownException while no id is verified
+     */
+    public Framed frame(V record) {
+        long id = contentId().orElseThrow(() -> new FramedAvroSerializer.SchemaIdUnknownException(
+                "the registry is not known to hold the schema of " + subject + " right now"));
+        return new Framed(id, framer.frame(id, record));
+    }
+
+    /** Who is told of each confirmation (one listener; the last set wins). */
+    public void onConfirmed(Confirmation listener) {
+        this.confirmation = listener;
     }
 
     private void check() {
         Known before = known;
+        long startedAt = System.nanoTime();
         try {
             long id = before.contentId().isPresent() && holdsOurSchema(before.contentId().getAsLong())
                     ? before.contentId().getAsLong()
@@ -138,6 +177,7 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
             if (before.state() == State.UNVERIFIED || before.state() == State.UNANSWERED) {
                 LOG.info("Schema of {} verified under content id {} again", subject, id);
             }
+            tellConfirmed(id, startedAt);
         } catch (IOException | RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 return; // close() interrupted a check under way: nothing was learnt of the registry.
@@ -156,6 +196,15 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
             }
         } finally {
             firstCheck.countDown();
+        }
+    }
+
+    private void tellConfirmed(long id, long startedAt) {
+        try {
+            confirmation.confirmed(id, startedAt);
+        } catch (RuntimeException e) {
+            // The registry's state is what it is whatever the listener does with it.
+            LOG.error("Confirmation of the schema of {} under content id {} not handled", subject, id, e);
         }
     }
 
