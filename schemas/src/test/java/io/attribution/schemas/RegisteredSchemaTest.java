@@ -46,8 +46,9 @@ class RegisteredSchemaTest {
         registry.createContext("/apis/registry/v2/groups/default/artifacts", this::register);
         registry.createContext("/apis/registry/v2/ids/contentIds/", this::content);
         registry.start();
+        // Each call bounded at 2 s: a slow, shared CI machine must not look like a silent registry.
         schema = RegisteredSchema.start("http://127.0.0.1:" + registry.getAddress().getPort() + "/apis/registry/v2",
-                Topics.POSTBACKS_RAW, Duration.ofMillis(500), Duration.ofMillis(50));
+                Topics.POSTBACKS_RAW, Duration.ofSeconds(2), Duration.ofMillis(50));
     }
 
     @AfterEach
