@@ -10,6 +10,7 @@ import io.attribution.avro.MultiConversionMode;
 import io.attribution.avro.PayoutType;
 import io.attribution.avro.RawPostback;
 import io.attribution.avro.RejectedPostback;
+import io.attribution.embedded.Directories;
 import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.schemas.ProducerSettings;
 import io.attribution.schemas.RegistrySerdes;
@@ -133,11 +134,12 @@ class RestartTimeIT {
     }
 
     @AfterEach
-    void stopTopology() throws IOException {
+    void stopTopology() throws Exception {
         if (topology != null) {
-            topology.destroyForcibly();
+            topology.destroyForcibly().waitFor();
         }
         Files.deleteIfExists(config);
+        Directories.deleteRecursively(stateDir);
     }
 
     @Test
