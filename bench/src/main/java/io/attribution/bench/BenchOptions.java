@@ -11,11 +11,11 @@ import java.util.Map;
  * else from the system property {@code bench.name}, else its default.
  *
  * @param contenders        the contenders to run, in this order within each round (names of {@link Contender})
- * @param warmupRounds      unmeasured rounds of each contender first; the first is {@code warmupRecords} long,
- *                          and every later round is sized from the one before (see {@code roundSeconds})
+ * @param warmupRounds      unmeasured rounds of each contender first: by default a short cold one, then one
+ *                          sized from it, so that the first measured round is sized from a warm round
  * @param rounds            measured rounds of each contender, alternated
- * @param roundSeconds      each round after the first is sized to take about this long from RUNNING, at the
- *                          rate its contender reached in its round before (times 1.25: warm rounds run faster)
+ * @param roundSeconds      each round after the first is sized to take at least this long from RUNNING: the rate
+ *                          its contender reached in its round before, times 1.5 (later rounds run faster)
  * @param warmupRecords     input records (clicks and postbacks) of each contender's first round
  * @param maxRecords        no round is sized above this many input records (the broker's disk)
  * @param postbacksPerClick the ordinary mix: this many postbacks per click, clicks loaded first
@@ -33,7 +33,7 @@ record BenchOptions(List<String> contenders, int warmupRounds, int rounds, int r
     private static Map<String, String> defaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("contenders", "pass-through,stateful,full,full-clicks");
-        defaults.put("warmupRounds", "1");
+        defaults.put("warmupRounds", "2");
         defaults.put("rounds", "3");
         defaults.put("roundSeconds", "20");
         defaults.put("warmupRecords", "60000");

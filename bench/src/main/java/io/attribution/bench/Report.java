@@ -45,8 +45,8 @@ final class Report {
                 + "'broker' the broker's own process;");
         line("  from start to done. 'offsets' and 'bytes' per postback: what the round wrote to every topic "
                 + "(end offsets and log sizes, before and after).");
-        line("  The first round of each contender is %,d input records; every later one is sized to last about %d s "
-                + "at the rate of the one before.", options.warmupRecords(), options.roundSeconds());
+        line("  The first round of each contender is %,d input records; every later one is sized to last %d s "
+                + "at 1.5 times the rate of the one before.", options.warmupRecords(), options.roundSeconds());
         line("");
     }
 
