@@ -14,8 +14,8 @@ import java.util.Map;
  * @param warmupRounds      unmeasured rounds of each contender first: by default a short cold one, then one
  *                          sized from it, so that the first measured round is sized from a warm round
  * @param rounds            measured rounds of each contender, alternated
- * @param roundSeconds      each round after the first is sized to take at least this long from RUNNING: the rate
- *                          its contender reached in its round before, times 1.5 (later rounds run faster)
+ * @param roundSeconds      each round after the first is sized to take at least this long from RUNNING: the
+ *                          fastest rate its contender reached so far, times 1.5 (later rounds run faster)
  * @param warmupRecords     input records (clicks and postbacks) of each contender's first round
  * @param maxRecords        no round is sized above this many input records (the broker's disk)
  * @param postbacksPerClick the ordinary mix: this many postbacks per click, clicks loaded first

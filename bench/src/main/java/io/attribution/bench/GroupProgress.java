@@ -58,7 +58,10 @@ final class GroupProgress {
         return progress;
     }
 
-    /** The topics read that existed before the round: the inputs and, for the full topology, the outputs its views read. */
+    /**
+     * The topics read that existed before the round: the inputs and, for the full topology, the
+     * outputs its views read.
+     */
     Set<String> sources() {
         return sources;
     }

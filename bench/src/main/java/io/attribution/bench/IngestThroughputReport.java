@@ -93,7 +93,8 @@ final class IngestThroughputReport {
         return result.cpuMicrosPerRequest() + result.brokerCpuMicrosPerRequest();
     }
 
-    private static double median(List<IngestRound> rounds, String server, ToDoubleFunction<PostbackLoad.Result> metric) {
+    private static double median(List<IngestRound> rounds, String server,
+                                 ToDoubleFunction<PostbackLoad.Result> metric) {
         double[] sorted = rounds.stream().filter(round -> round.server().equals(server))
                 .mapToDouble(round -> metric.applyAsDouble(round.result())).sorted().toArray();
         int mid = sorted.length / 2;

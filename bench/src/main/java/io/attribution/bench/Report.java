@@ -46,7 +46,8 @@ final class Report {
         line("  from start to done. 'offsets' and 'bytes' per postback: what the round wrote to every topic "
                 + "(end offsets and log sizes, before and after).");
         line("  The first round of each contender is %,d input records; every later one is sized to last %d s "
-                + "at 1.5 times the rate of the one before.", options.warmupRecords(), options.roundSeconds());
+                + "at 1.5 times the fastest rate of the rounds before.", options.warmupRecords(),
+                options.roundSeconds());
         line("");
     }
 
@@ -57,7 +58,8 @@ final class Report {
         line("%-12s %-9s %9s %9s %6s %7s %7s %7s %10s %10s %8s %8s %8s %8s %8s %5s", "", "", "", "", "", "", "", "",
                 "", "", "us/pb", "us/pb", "us/pb", "/pb", "/pb", "avg");
         for (RoundResult result : results) {
-            line("%-12s %-9s %,9d %,9d %6.1f %7.2f %7.2f %7.2f %,10.0f %,10.0f %8.0f %8.0f %8.0f %8.2f %,8.0f %5.1f  %s",
+            line("%-12s %-9s %,9d %,9d %6.1f %7.2f %7.2f %7.2f %,10.0f %,10.0f %8.0f %8.0f %8.0f %8.2f %,8.0f %5.1f"
+                            + "  %s",
                     result.contender().name(), (result.warmup() ? "warm-up " : "") + result.round(),
                     result.input().clicks(), result.input().postbacks(), seconds(result.load().toNanos()),
                     seconds(result.fromStart().toNanos()), seconds(result.fromRunning().toNanos()),

@@ -54,7 +54,8 @@ public final class TopologyThroughputBenchmark {
         Path stateRoot = Files.createTempDirectory("topology-bench-state");
         try (BrokerProcess broker = BrokerProcess.start("1g");
              EmbeddedSchemaRegistry registry = registryStart.join();
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+             Admin admin = Admin.create(
+                     Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             RegistrySerdes serdes = new RegistrySerdes(registry.registryUrl());
             List<RoundResult> results = run(options, admin, broker, serdes, stateRoot);
             String report = Report.of(options, environment(loadBefore), results);
@@ -79,13 +80,16 @@ public final class TopologyThroughputBenchmark {
         try (InputLoader loader = new InputLoader(broker.bootstrapServers(), serdes)) {
             loader.loadCampaign();
             RoundRunner runner = new RoundRunner(admin, broker, serdes, loader, stateRoot, options);
-            Map<String, Long> nextRecords = new HashMap<>();
+            // Each contender's fastest rate so far: a round sized from a slower one would end too soon.
+            Map<String, Double> fastest = new HashMap<>();
             for (int round = 1; round <= options.warmupRounds() + options.rounds(); round++) {
                 boolean warmup = round <= options.warmupRounds();
                 int number = warmup ? round : round - options.warmupRounds();
                 for (String name : options.contenders()) {
                     Contender contender = Contender.named(name);
-                    long records = nextRecords.getOrDefault(name, (long) options.warmupRecords());
+                    long records = fastest.containsKey(name) ? Math.max(options.warmupRecords(), Math.min(
+                            options.maxRecords(), (long) (fastest.get(name) * options.roundSeconds() * SIZING_MARGIN)))
+                            : options.warmupRecords();
                     RoundResult result = runner.run(contender, number, warmup, records);
                     progress("%s %s%d: %,d clicks, %,d postbacks (loaded in %.1f s); %.2f s from RUNNING "
                                     + "(decided at %.2f s), %,.0f postbacks/s, %,.0f clicks/s; load average %.1f; %s",
@@ -95,8 +99,7 @@ public final class TopologyThroughputBenchmark {
                             result.postbacksPerSecond(), result.clicksPerSecond(), result.loadAverage(),
                             result.outputs());
                     results.add(result);
-                    long sized = (long) (result.recordsPerSecond() * options.roundSeconds() * SIZING_MARGIN);
-                    nextRecords.put(name, Math.max(options.warmupRecords(), Math.min(options.maxRecords(), sized)));
+                    fastest.merge(name, result.recordsPerSecond(), Math::max);
                 }
             }
         }
