@@ -14,12 +14,13 @@ final class BenchPostbacks {
     }
 
     /**
-     * The j-th postback: an install, or a purchase of 49.90 USD; its own txn id either way.
+     * The j-th postback of a run or round whose request ids and txn ids start with {@code prefix}: an install,
+     * or a purchase of 49.90 USD; its own txn id either way.
      */
-    static RawPostback of(int j, String clickId, boolean purchase, Instant at) {
+    static RawPostback of(String prefix, int j, String clickId, boolean purchase, Instant at) {
         Map<String, List<String>> query = new LinkedHashMap<>();
         query.put("click_id", List.of(clickId));
-        query.put("txn_id", List.of("order-" + j));
+        query.put("txn_id", List.of(prefix + "-order-" + j));
         if (purchase) {
             query.put("goal_value", List.of("purchase"));
             query.put("sale_amount", List.of("49.90"));
@@ -29,7 +30,7 @@ final class BenchPostbacks {
         }
         query.put("sub1", List.of("adv-sub-" + (j % 11)));
         return RawPostback.newBuilder()
-                .setRequestId("bench-request-" + j)
+                .setRequestId(prefix + "-request-" + j)
                 .setReceivedAt(at)
                 .setClickId(clickId)
                 .setMethod("GET")

@@ -9,39 +9,58 @@ import org.apache.kafka.streams.Topology;
 
 import java.util.List;
 import java.util.Properties;
-import java.util.function.ToLongFunction;
 
 /**
- * A topology under measurement.
+ * A topology under measurement, and the input mix it gets.
  *
- * @param name            short, for application ids and the table
- * @param topology        builds it from the serdes and its Kafka Streams settings
- * @param outputs         the topics it writes its results to
- * @param expectedOutputs how many records it writes there once it has read all the input: the
- *                        count that ends a round
+ * @param name       short, for application ids, options and the table
+ * @param topology   builds it from the serdes and its Kafka Streams settings
+ * @param outputs    the topics it writes its results to
+ * @param clicksMix  whether it gets the clicks mix (many clicks per postback, interleaved) rather than the
+ *                   ordinary one (clicks first, then a few postbacks per click)
+ * @param outputsPer how many output records a round's input makes there: what marks its decisions done
  */
-record Contender(String name, TopologyFactory topology, List<String> outputs,
-                 ToLongFunction<BenchOptions> expectedOutputs) {
+record Contender(String name, TopologyFactory topology, List<String> outputs, boolean clicksMix,
+                 OutputsPerInput outputsPer) {
 
     /** Builds a contender's topology for one round. */
     interface TopologyFactory {
         Topology build(RecordSerdes serdes, Properties properties, BenchOptions options);
     }
 
-    /** One output per postback and one per click: done means every input record was handled. */
+    /** The output records a round's input makes. */
+    interface OutputsPerInput {
+        long of(RoundInput input);
+    }
+
+    /** One output per postback and one per click. */
     static final Contender PASS_THROUGH = new Contender("pass-through",
             (serdes, properties, options) -> PassThroughTopology.build(serdes),
-            List.of(PassThroughTopology.POSTBACKS_OUT, PassThroughTopology.CLICKS_OUT),
-            options -> (long) options.postbacks() + options.clicks());
+            PassThroughTopology.OUTPUT_TOPICS, false, input -> (long) input.postbacks() + input.clicks());
 
-    /**
-     * Exactly one outcome per postback. Every click has postbacks, and a postback is attributed
-     * only once its click was handled, so all postbacks done means all clicks done too.
-     */
-    static final Contender FULL = new Contender("full",
-            (serdes, properties, options) -> AttributionTopology.build(serdes, properties,
-                    AttributionSettings.defaults().withInputPartitions(options.partitions()),
-                    new DeadLetterProducer(properties)),
-            List.of(Topics.CONVERSIONS_ATTRIBUTED.name(), Topics.CONVERSIONS_REJECTED.name()),
-            BenchOptions::postbacks);
+    /** One output per postback, whether its click was found or not. */
+    static final Contender STATEFUL = new Contender("stateful",
+            (serdes, properties, options) -> MinimalStatefulTopology.build(serdes),
+            List.of(MinimalStatefulTopology.OUTPUT_TOPIC), false, input -> input.postbacks());
+
+    private static final TopologyFactory ATTRIBUTION = (serdes, properties, options) -> AttributionTopology.build(
+            serdes, properties, AttributionSettings.defaults().withInputPartitions(options.partitions()),
+            new DeadLetterProducer(properties));
+    private static final List<String> DECISIONS =
+            List.of(Topics.CONVERSIONS_ATTRIBUTED.name(), Topics.CONVERSIONS_REJECTED.name());
+
+    /** Exactly one outcome per postback, attributed or rejected. */
+    static final Contender FULL = new Contender("full", ATTRIBUTION, DECISIONS, false, input -> input.postbacks());
+
+    /** The full topology on the clicks mix: how many clicks it absorbs while postbacks flow. */
+    static final Contender FULL_CLICKS = new Contender("full-clicks", ATTRIBUTION, DECISIONS, true,
+            input -> input.postbacks());
+
+    static final List<Contender> ALL = List.of(PASS_THROUGH, STATEFUL, FULL, FULL_CLICKS);
+
+    static Contender named(String name) {
+        return ALL.stream().filter(contender -> contender.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown contender " + name + "; known: "
+                        + ALL.stream().map(Contender::name).toList()));
+    }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
  * @param connections         keep-alive connections of the load, one thread each
  * @param round               length of each measured round
  * @param warmup              length of the warm-up round on each server
- * @param rounds              measured rounds of each server, alternated: trivial, ingest, trivial, ...
+ * @param rounds              measured rounds of each server, alternated: trivial, durable, ingest, trivial, ...
  * @param out                 the file the report is appended to
  */
 record IngestBenchOptions(int connections, Duration round, Duration warmup, int rounds, Path out) {
@@ -25,8 +25,8 @@ record IngestBenchOptions(int connections, Duration round, Duration warmup, int 
     private static Map<String, String> defaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("connections", "64");
-        defaults.put("seconds", "10");
-        defaults.put("warmupSeconds", "10");
+        defaults.put("seconds", "20");
+        defaults.put("warmupSeconds", "60");
         defaults.put("rounds", "3");
         // Empty: bench/target/ingest-throughput.txt.
         defaults.put("out", "");

@@ -1,7 +1,6 @@
 package io.attribution.bench;
 
 import io.attribution.avro.Campaign;
-import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
 import io.attribution.ingest.IngestConfig;
 import io.attribution.ingest.IngestServer;
@@ -22,31 +21,38 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * Durable ingest throughput with every check on, as a ratio to a trivial servlet answering 200 on
- * the same Jetty configuration in the same run (target: at least 0.7).
+ * Durable ingest throughput with every check on, next to two baselines on the same Jetty
+ * configuration in the same run:
  *
  * <ul>
- *   <li><b>I</b>ngest: the real {@link IngestServer} on an embedded broker and registry: a campaign
- *   with a security token and an IP allow-list that the load passes, answers only after acks=all;
- *   the per-client rate limit raised so it does not throttle the load generator.</li>
- *   <li><b>T</b>rivial: the same thread pool, connector, HTTP configuration and handler chain
- *   (graceful, rate limit, concurrency limit, size limit, servlet context) around a servlet that
- *   answers 200 {@code {"status":"accepted"}} ({@link TrivialServer}).</li>
+ *   <li><b>I</b>ngest: the real {@link IngestServer}: a campaign with a security token and an IP
+ *   allow-list that the load passes, answers only after acks=all; the per-client rate limit raised so
+ *   it does not throttle the load generator.</li>
+ *   <li><b>D</b>urable trivial: the same Jetty around an async servlet that sends pre-serialized
+ *   postback bytes through a producer with ingest's settings and answers after the ack
+ *   ({@link TrivialServer#durable}): durability without ingest's own work (target: ingest at least 0.7
+ *   of it).</li>
+ *   <li><b>T</b>rivial: the same Jetty around a servlet that answers 200 at once, no Kafka
+ *   ({@link TrivialServer#start}).</li>
  * </ul>
- * Both get the same load ({@link PostbackLoad}): N keep-alive connections from 127.0.0.1, each
- * sending the same postback GETs back to back, for a fixed time per round, in the order T,I,T,I,...
- * after one warm-up round each. Reported: requests/s per round, the median of each, and
- * median(I) / median(T). Not a test: run it by hand (see {@code bench/README.md}). Arguments:
- * {@code name=value}, see {@link IngestBenchOptions}.
+ * The broker runs in a child process ({@link BrokerProcess}), so this process's CPU is the load
+ * generator's and the servers'; the broker's is measured apart. All get the same load
+ * ({@link PostbackLoad}): N keep-alive connections from 127.0.0.1, each sending postback GETs back
+ * to back, for a fixed time per round, in the order T,D,I,T,D,I,... after a warm-up round each.
+ * Not a test: run it by hand (see {@code bench/README.md}). Arguments: {@code name=value}, see
+ * {@link IngestBenchOptions}.
  */
 public final class IngestThroughputBenchmark {
 
@@ -64,14 +70,22 @@ public final class IngestThroughputBenchmark {
         IngestBenchOptions options = IngestBenchOptions.parse(args);
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        try (BrokerProcess broker = BrokerProcess.start("1g");
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             RegistrySerdes serdes = new RegistrySerdes(registry.registryUrl());
             prepareTopics(broker.bootstrapServers(), serdes);
             IngestConfig config = IngestConfig.builder().port(0).maxRequestsPerSecond(1_000_000).build();
+            byte[] postback = serdes.valueSerializer(Topics.POSTBACKS_RAW).serialize(Topics.POSTBACKS_RAW.name(),
+                    BenchPostbacks.of("bench", 0, "bench-click-0", true, Instant.now()));
             try (IngestServer ingest = IngestServer.start(config, broker.bootstrapServers(), serdes);
+                 TrivialServer durable = TrivialServer.durable(config, broker.bootstrapServers(),
+                         Topics.POSTBACKS_RAW.name(), postback);
                  TrivialServer trivial = TrivialServer.start(config)) {
-                List<IngestRound> rounds = run(options, ingest.port(), trivial.port());
+                Map<String, Integer> ports = new LinkedHashMap<>();
+                ports.put(IngestRound.TRIVIAL, trivial.port());
+                ports.put(IngestRound.DURABLE, durable.port());
+                ports.put(IngestRound.INGEST, ingest.port());
+                List<IngestRound> rounds = run(options, ports, broker::cpuNanos);
                 String producer = producerMetrics();
                 long stored = storedPostbacks(broker.bootstrapServers());
                 IngestThroughputReport.append(options, rounds, stored, loadBefore, producer);
@@ -81,25 +95,36 @@ public final class IngestThroughputBenchmark {
         System.exit(0);
     }
 
-    private static List<IngestRound> run(IngestBenchOptions options, int ingestPort, int trivialPort)
-            throws Exception {
-        PostbackLoad.Result check = PostbackLoad.run("check", ingestPort, 1, Duration.ofMillis(200));
-        if (check.ok() == 0 || !check.statuses().keySet().equals(Set.of(200))) {
-            throw new IllegalStateException("ingest does not accept the benchmark postback: " + check.statuses());
+    private static List<IngestRound> run(IngestBenchOptions options, Map<String, Integer> ports,
+                                         LongSupplier brokerCpu) throws Exception {
+        for (String server : List.of(IngestRound.DURABLE, IngestRound.INGEST)) {
+            PostbackLoad.Result check = PostbackLoad.run("check", ports.get(server), 1, Duration.ofMillis(200),
+                    brokerCpu);
+            if (check.ok() == 0 || !check.statuses().keySet().equals(Set.of(200))) {
+                throw new IllegalStateException(server + " does not accept the benchmark postback: "
+                        + check.statuses());
+            }
         }
         List<IngestRound> rounds = new ArrayList<>();
-        rounds.add(new IngestRound("T", true, PostbackLoad.run("T", trivialPort, options.connections(),
-                options.warmup())));
-        rounds.add(new IngestRound("I", true, PostbackLoad.run("I", ingestPort, options.connections(),
-                options.warmup())));
-        for (int i = 0; i < options.rounds(); i++) {
-            rounds.add(new IngestRound("T", false, PostbackLoad.run("T", trivialPort, options.connections(),
-                    options.round())));
-            rounds.add(new IngestRound("I", false, PostbackLoad.run("I", ingestPort, options.connections(),
-                    options.round())));
+        for (Map.Entry<String, Integer> server : ports.entrySet()) {
+            progress("warm-up on %s, %d s", server.getKey(), options.warmup().toSeconds());
+            rounds.add(new IngestRound(server.getKey(), true, PostbackLoad.run(server.getKey(), server.getValue(),
+                    options.connections(), options.warmup(), brokerCpu)));
         }
-        rounds.add(new IngestRound("check", true, check));
+        for (int i = 1; i <= options.rounds(); i++) {
+            for (Map.Entry<String, Integer> server : ports.entrySet()) {
+                PostbackLoad.Result result = PostbackLoad.run(server.getKey(), server.getValue(),
+                        options.connections(), options.round(), brokerCpu);
+                progress("round %d, %s: %,.0f req/s, p99 %.2f ms, %s", i, server.getKey(), result.perSecond(),
+                        result.percentileMillis(99), result.statuses());
+                rounds.add(new IngestRound(server.getKey(), false, result));
+            }
+        }
         return rounds;
+    }
+
+    private static void progress(String format, Object... args) {
+        System.out.println("[bench] " + String.format(Locale.ROOT, format, args));
     }
 
     /** The ingest producer's own view (last 30 s window, i.e. the last ingest round): where a postback waits. */

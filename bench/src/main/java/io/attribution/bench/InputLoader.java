@@ -20,10 +20,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Pre-loads the input every measured topology reads from the beginning: the demo campaign (two
- * goals, no caps), the clicks, then the postbacks, each for a known click, so that every postback
- * becomes one attributed conversion. Clicks are all older than postbacks, so Kafka Streams, which
- * processes a task's partitions in timestamp order, meets each click before its postbacks.
+ * Writes the benchmark's input: once the demo campaign (two goals, no caps), then before each round
+ * that round's clicks and postbacks ({@link RoundInput}), each postback for a click of the round.
+ * A click is always older than its postbacks, so Kafka Streams, which processes a task's
+ * partitions in timestamp order, meets each click before its postbacks.
  */
 final class InputLoader implements AutoCloseable {
 
@@ -42,42 +42,68 @@ final class InputLoader implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Writes everything and returns once the broker acknowledged all of it. */
-    void load(int clickCount, int postbackCount) {
-        Instant clicksStart = Instant.now().minus(Duration.ofHours(2));
-        Instant postbacksStart = clicksStart.plus(Duration.ofHours(1));
+    /** Writes the demo campaign that every postback names, and returns once the broker has it. */
+    void loadCampaign() {
         send(Topics.CAMPAIGNS, DemoData.CAMPAIGN_ID, DemoData.campaign(), Instant.now());
+        flush();
+    }
+
+    /** Writes a round's input and returns once the broker acknowledged all of it. */
+    void load(RoundInput input) {
         Serializer<Click> clicks = serdes.valueSerializer(Topics.CLICKS);
-        for (int i = 0; i < clickCount; i++) {
-            Instant at = clicksStart.plusMillis(i);
-            send(Topics.CLICKS, clicks, clickId(i), click(i, at), at);
-        }
         Serializer<RawPostback> postbacks = serdes.valueSerializer(Topics.POSTBACKS_RAW);
-        for (int j = 0; j < postbackCount; j++) {
-            Instant at = postbacksStart.plusMillis(j);
-            send(Topics.POSTBACKS_RAW, postbacks, clickId(j % clickCount), postback(j, clickCount, at), at);
+        String prefix = input.idPrefix();
+        if (input.clicksMix()) {
+            // Block b: its clicks, then one postback for the block's first click, a millisecond apart.
+            int block = input.clicks() / input.postbacks();
+            Instant start = Instant.now().minus(Duration.ofHours(1)).minusMillis(input.records());
+            long at = 0;
+            for (int b = 0; b < input.postbacks(); b++) {
+                for (int c = 0; c < block; c++) {
+                    int i = b * block + c;
+                    Instant clickedAt = start.plusMillis(at++);
+                    send(Topics.CLICKS, clicks, clickId(prefix, i), click(prefix, i, clickedAt), clickedAt);
+                }
+                Instant receivedAt = start.plusMillis(at++);
+                String clickId = clickId(prefix, b * block);
+                send(Topics.POSTBACKS_RAW, postbacks, clickId,
+                        BenchPostbacks.of(prefix, b, clickId, b % 2 != 0, receivedAt), receivedAt);
+            }
+        } else {
+            Instant clicksStart = Instant.now().minus(Duration.ofHours(2));
+            Instant postbacksStart = clicksStart.plus(Duration.ofHours(1));
+            for (int i = 0; i < input.clicks(); i++) {
+                Instant at = clicksStart.plusMillis(i);
+                send(Topics.CLICKS, clicks, clickId(prefix, i), click(prefix, i, at), at);
+            }
+            for (int j = 0; j < input.postbacks(); j++) {
+                // The n-th postback of its click: installs and purchases alternate, each with its own txn id.
+                Instant at = postbacksStart.plusMillis(j);
+                String clickId = clickId(prefix, j % input.clicks());
+                send(Topics.POSTBACKS_RAW, postbacks, clickId,
+                        BenchPostbacks.of(prefix, j, clickId, (j / input.clicks()) % 2 != 0, at), at);
+            }
         }
+        flush();
+    }
+
+    private void flush() {
         producer.flush();
         if (failure.get() != null) {
             throw new IllegalStateException("pre-loading the input failed", failure.get());
         }
     }
 
-    private static String clickId(int i) {
-        return "bench-click-" + i;
+    private static String clickId(String prefix, int i) {
+        return prefix + "-click-" + i;
     }
 
-    private static Click click(int i, Instant at) {
-        return Click.newBuilder().setClickId(clickId(i)).setCampaignId(DemoData.CAMPAIGN_ID)
+    private static Click click(String prefix, int i, Instant at) {
+        return Click.newBuilder().setClickId(clickId(prefix, i)).setCampaignId(DemoData.CAMPAIGN_ID)
                 .setAffiliateId("bench-affiliate-" + (i % 50)).setClickedAt(at)
                 .setIp("198.51.100." + (i % 250)).setUserAgent("Mozilla/5.0 (bench)")
                 .setSubs(Map.of("sub1", "banner-" + (i % 7), "sub2", "placement-" + (i % 13)))
                 .build();
-    }
-
-    /** The n-th postback of its click: installs and purchases alternate, each with its own txn id. */
-    private static RawPostback postback(int j, int clickCount, Instant at) {
-        return BenchPostbacks.of(j, clickId(j % clickCount), (j / clickCount) % 2 != 0, at);
     }
 
     private <V extends SpecificRecord> void send(Topic<V> topic, String key, V value, Instant at) {

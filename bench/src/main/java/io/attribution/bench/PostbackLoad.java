@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.LongSupplier;
 
 /**
  * N connections from 127.0.0.1, each a thread ({@link PostbackLoadConnection}) sending a postback,
@@ -17,10 +18,12 @@ final class PostbackLoad {
     }
 
     /**
-     * @param cpuNanos CPU time of this whole process (load generator, Jetty, ingest, broker) over
-     *                 the round: unlike requests/s, hardly moved by other processes competing for the CPUs
+     * @param cpuNanos       CPU time of this whole process (load generator, Jetty, ingest) over the
+     *                       round: unlike requests/s, hardly moved by other processes competing for the CPUs
+     * @param brokerCpuNanos CPU time of the broker's own process over the round
      */
-    record Result(long ok, Duration elapsed, Map<Integer, Long> statuses, long[] latencyNanos, long cpuNanos) {
+    record Result(long ok, Duration elapsed, Map<Integer, Long> statuses, long[] latencyNanos, long cpuNanos,
+                  long brokerCpuNanos) {
 
         double perSecond() {
             return ok / (elapsed.toNanos() / 1e9);
@@ -28,6 +31,10 @@ final class PostbackLoad {
 
         double cpuMicrosPerRequest() {
             return ok == 0 ? Double.NaN : cpuNanos / 1e3 / ok;
+        }
+
+        double brokerCpuMicrosPerRequest() {
+            return ok == 0 ? Double.NaN : brokerCpuNanos / 1e3 / ok;
         }
 
         double percentileMillis(int percentile) {
@@ -40,7 +47,9 @@ final class PostbackLoad {
         }
     }
 
-    static Result run(String name, int port, int connections, Duration duration) throws Exception {
+    /** @param brokerCpu the broker process's CPU time so far, in nanoseconds */
+    static Result run(String name, int port, int connections, Duration duration, LongSupplier brokerCpu)
+            throws Exception {
         PostbackLoadConnection[] workers = new PostbackLoadConnection[connections];
         CountDownLatch go = new CountDownLatch(1);
         for (int i = 0; i < connections; i++) {
@@ -48,6 +57,7 @@ final class PostbackLoad {
             workers[i].start();
         }
         long cpuStart = ProcessCpu.nanos();
+        long brokerCpuStart = brokerCpu.getAsLong();
         long start = System.nanoTime();
         long deadline = start + duration.toNanos();
         for (PostbackLoadConnection worker : workers) {
@@ -59,6 +69,7 @@ final class PostbackLoad {
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         long cpu = ProcessCpu.nanos() - cpuStart;
+        long brokerCpuUsed = brokerCpu.getAsLong() - brokerCpuStart;
         long ok = 0;
         Map<Integer, Long> statuses = new TreeMap<>();
         int samples = 0;
@@ -77,6 +88,6 @@ final class PostbackLoad {
             at += worker.latencyCount;
         }
         Arrays.sort(latencies);
-        return new Result(ok, elapsed, statuses, latencies, cpu);
+        return new Result(ok, elapsed, statuses, latencies, cpu, brokerCpuUsed);
     }
 }

@@ -147,7 +147,7 @@ final class QueryInputLoader implements AutoCloseable {
 
     /** Every third postback a purchase with an amount, the others installs; each with its own txn id. */
     private static RawPostback postback(int j, int click, Instant at) {
-        return BenchPostbacks.of(j, clickId(click), j % 3 == 0, at);
+        return BenchPostbacks.of("bench", j, clickId(click), j % 3 == 0, at);
     }
 
     private void send(String topic, String key, byte[] value, Instant at) {

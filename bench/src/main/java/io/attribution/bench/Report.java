@@ -2,9 +2,10 @@ package io.attribution.bench;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** The results as a table: every round, then the medians and the full / pass-through ratios. */
+/** The results as tables: every round, the medians of each contender, the ratios, and what the last rounds wrote. */
 final class Report {
 
     /** The ratio the full topology should reach against the pass-through baseline. */
@@ -15,72 +16,139 @@ final class Report {
     private Report() {
     }
 
-    static String of(BenchOptions options, String environment, double loadSeconds, List<RoundResult> results) {
+    static String of(BenchOptions options, String environment, List<RoundResult> results) {
         Report report = new Report();
-        report.header(options, environment, loadSeconds);
+        report.header(options, environment);
         report.rounds(results);
-        report.summary(results.stream().filter(result -> !result.warmup()).toList());
+        List<RoundResult> measured = results.stream().filter(result -> !result.warmup()).toList();
+        report.summary(options, measured);
+        report.written(options, measured);
         return report.text.toString();
     }
 
-    private void header(BenchOptions options, String environment, double loadSeconds) {
-        line("Topology throughput: full attribution vs pass-through, same broker, registry, serdes and guarantee");
+    private void header(BenchOptions options, String environment) {
+        line("Topology throughput: pass-through, minimal stateful and full attribution, same broker, registry, serdes "
+                + "and guarantee");
         line("  %s", environment);
-        line("  input: 1 campaign (2 goals, no caps), %,d clicks, then %,d postbacks, each for a known click; "
-                + "%d partitions; pre-loaded in %.1f s", options.clicks(), options.postbacks(), options.partitions(),
-                loadSeconds);
-        line("  both: exactly_once_v2, registry Avro serdes, %d stream thread(s), a fresh application id per round "
-                + "reading all input from the beginning", options.threads());
-        line("  records/s counts input POSTBACKS only. Both topologies also read all %,d clicks in the same time "
-                + "(full: into its click store,", options.clicks());
-        line("  pass-through: to %s); the clicks are not counted as records.", PassThroughTopology.CLICKS_OUT);
-        line("  A round ends when a read_committed consumer has seen every output of the whole input:");
-        line("    full: one per postback on conversions.attributed + conversions.rejected (a postback is");
-        line("    attributed only after its click, so all clicks are done too);");
-        line("    pass-through: one per postback and one per click.");
-        line("  'start': from KafkaStreams.start(); 'RUNNING': from the first RUNNING state (tasks ready).");
-        line("  'CPU': CPU time of this whole process (embedded broker included) in the round: the work done, "
-                + "whatever else the machine is running.");
-        line("  Warm-up rounds (if any) stop after a fifth of the outputs and are left out of the medians.");
+        line("  every contender: exactly_once_v2, registry Avro serdes, %d stream thread(s), %d partitions, a fresh "
+                + "application id per round", options.threads(), options.partitions());
+        line("  each round writes its own input first (the demo campaign: 2 goals, no caps) and its group starts at "
+                + "the end of every topic it reads,");
+        line("  so it reads that input only, and the views only that round's outputs");
+        line("  ordinary mix: %d postbacks per click, clicks an hour older; clicks mix (full-clicks): %d clicks per "
+                + "postback, interleaved", options.postbacksPerClick(), options.clicksPerPostback());
+        line("  a round is done when the group has committed everything it reads (views and repartition topics "
+                + "included); 'decided': the last");
+        line("  decision committed, the rest is views catching up. Rates count from the first RUNNING state "
+                + "(tasks ready).");
+        line("  CPU per postback: 'thread' the stream threads, 'process' this JVM (application, output counter), "
+                + "'broker' the broker's own process;");
+        line("  from start to done. 'offsets' and 'bytes' per postback: what the round wrote to every topic "
+                + "(end offsets and log sizes, before and after).");
+        line("  The first round of each contender is %,d input records; every later one is sized to last %d s "
+                + "at 1.5 times the fastest rate of the rounds before.", options.warmupRecords(),
+                options.roundSeconds());
         line("");
     }
 
     private void rounds(List<RoundResult> results) {
-        line("%-13s %-9s %9s %12s %9s %12s %9s %12s  %s", "topology", "round", "start s", "records/s",
-                "RUNNING s", "records/s", "CPU s", "per CPU-s", "outputs");
+        line("%-12s %-9s %9s %9s %6s %7s %7s %7s %10s %10s %8s %8s %8s %8s %8s %5s  %s", "contender", "round",
+                "clicks", "postbacks", "load s", "start s", "RUN s", "views s", "postback/s", "click/s",
+                "thread", "process", "broker", "offsets", "bytes", "load", "outputs");
+        line("%-12s %-9s %9s %9s %6s %7s %7s %7s %10s %10s %8s %8s %8s %8s %8s %5s", "", "", "", "", "", "", "", "",
+                "", "", "us/pb", "us/pb", "us/pb", "/pb", "/pb", "avg");
         for (RoundResult result : results) {
-            line("%-13s %-9s %9.2f %,12.0f %9.2f %,12.0f %9.2f %,12.0f  %s", result.contender().name(),
-                    (result.warmup() ? "warm-up " : "") + result.round(),
-                    seconds(result.fromStart().toNanos()), result.perSecondFromStart(),
-                    seconds(result.fromRunning().toNanos()), result.perSecondFromRunning(),
-                    seconds(result.cpu().toNanos()), result.perCpuSecond(), result.outputs());
+            line("%-12s %-9s %,9d %,9d %6.1f %7.2f %7.2f %7.2f %,10.0f %,10.0f %8.0f %8.0f %8.0f %8.2f %,8.0f %5.1f"
+                            + "  %s",
+                    result.contender().name(), (result.warmup() ? "warm-up " : "") + result.round(),
+                    result.input().clicks(), result.input().postbacks(), seconds(result.load().toNanos()),
+                    seconds(result.fromStart().toNanos()), seconds(result.fromRunning().toNanos()),
+                    result.viewsLagSeconds(), result.postbacksPerSecond(), result.clicksPerSecond(),
+                    result.threadMicrosPerPostback(), result.processMicrosPerPostback(),
+                    result.brokerMicrosPerPostback(), result.offsetsPerPostback(), result.bytesPerPostback(),
+                    result.loadAverage(), result.outputs());
         }
         line("");
     }
 
-    private void summary(List<RoundResult> measured) {
-        line("%-28s %16s %16s %16s", "median postbacks/s", "from start", "from RUNNING", "per CPU-second");
-        summaryRow("pass-through", Contender.PASS_THROUGH, measured);
-        summaryRow("full attribution", Contender.FULL, measured);
-        double ratio = ratio(measured, RoundResult::perSecondFromStart);
-        line("%-28s %16.2f %16.2f %16.2f", "ratio full / pass-through", ratio,
-                ratio(measured, RoundResult::perSecondFromRunning), ratio(measured, RoundResult::perCpuSecond));
-        line("target: ratio from start >= %.2f: %s", TARGET_RATIO, ratio >= TARGET_RATIO ? "MET" : "NOT MET");
+    private void summary(BenchOptions options, List<RoundResult> measured) {
+        line("median of the measured rounds:");
+        line("%-12s %12s %12s %10s %9s %9s %9s %9s %9s %9s %9s %8s", "contender", "postbacks/s", "from start",
+                "clicks/s", "thread", "process", "broker", "offsets", "bytes", "app-own", "kafka's", "views s");
+        line("%-12s %12s %12s %10s %9s %9s %9s %9s %9s %9s %9s %8s", "", "", "", "", "us/pb", "us/pb", "us/pb", "/pb",
+                "/pb", "bytes/pb", "bytes/pb", "");
+        for (String name : options.contenders()) {
+            Contender contender = Contender.named(name);
+            line("%-12s %,12.0f %,12.0f %,10.0f %9.0f %9.0f %9.0f %9.2f %,9.0f %,9.0f %,9.0f %8.2f", name,
+                    median(measured, contender, RoundResult::postbacksPerSecond),
+                    median(measured, contender, RoundResult::postbacksPerSecondFromStart),
+                    median(measured, contender, RoundResult::clicksPerSecond),
+                    median(measured, contender, RoundResult::threadMicrosPerPostback),
+                    median(measured, contender, RoundResult::processMicrosPerPostback),
+                    median(measured, contender, RoundResult::brokerMicrosPerPostback),
+                    median(measured, contender, RoundResult::offsetsPerPostback),
+                    median(measured, contender, RoundResult::bytesPerPostback),
+                    median(measured, contender, result -> result.written().applicationBytes(result.applicationId())
+                            / (double) result.input().postbacks()),
+                    median(measured, contender, result -> result.written().kafkaBytes()
+                            / (double) result.input().postbacks()),
+                    median(measured, contender, RoundResult::viewsLagSeconds));
+        }
+        line("  app-own: the round's changelog and repartition topics; kafka's: __consumer_offsets and "
+                + "__transaction_state; the rest of 'bytes' is outputs.");
+        line("");
+        ratio(options, measured, Contender.FULL, Contender.PASS_THROUGH);
+        ratio(options, measured, Contender.FULL, Contender.STATEFUL);
+        ratio(options, measured, Contender.STATEFUL, Contender.PASS_THROUGH);
+        if (options.contenders().contains(Contender.FULL.name())
+                && options.contenders().contains(Contender.PASS_THROUGH.name())) {
+            double ratio = median(measured, Contender.FULL, RoundResult::postbacksPerSecond)
+                    / median(measured, Contender.PASS_THROUGH, RoundResult::postbacksPerSecond);
+            line("target: postbacks/s full / pass-through >= %.2f: %s", TARGET_RATIO,
+                    ratio >= TARGET_RATIO ? "MET" : "NOT MET");
+        }
+        line("");
     }
 
-    private void summaryRow(String label, Contender contender, List<RoundResult> measured) {
-        line("%-28s %,16.0f %,16.0f %,16.0f", label, median(measured, contender, RoundResult::perSecondFromStart),
-                median(measured, contender, RoundResult::perSecondFromRunning),
-                median(measured, contender, RoundResult::perCpuSecond));
+    private void ratio(BenchOptions options, List<RoundResult> measured, Contender over, Contender under) {
+        if (!options.contenders().contains(over.name()) || !options.contenders().contains(under.name())) {
+            return;
+        }
+        line("%-26s postbacks/s %.3f (from start %.3f); stream-thread CPU per postback %.3f, process %.3f",
+                over.name() + " / " + under.name(),
+                median(measured, over, RoundResult::postbacksPerSecond)
+                        / median(measured, under, RoundResult::postbacksPerSecond),
+                median(measured, over, RoundResult::postbacksPerSecondFromStart)
+                        / median(measured, under, RoundResult::postbacksPerSecondFromStart),
+                median(measured, under, RoundResult::threadMicrosPerPostback)
+                        / median(measured, over, RoundResult::threadMicrosPerPostback),
+                median(measured, under, RoundResult::processMicrosPerPostback)
+                        / median(measured, over, RoundResult::processMicrosPerPostback));
     }
 
-    private static double ratio(List<RoundResult> measured, ToDoubleFunction<RoundResult> metric) {
-        return median(measured, Contender.FULL, metric) / median(measured, Contender.PASS_THROUGH, metric);
+    /** Per topic, what the last measured round of each contender wrote per postback. */
+    private void written(BenchOptions options, List<RoundResult> measured) {
+        line("written per postback, per topic, in the last measured round of each contender "
+                + "(<app> is that round's application id):");
+        for (String name : options.contenders()) {
+            RoundResult last = measured.stream().filter(result -> result.contender().name().equals(name))
+                    .reduce((first, second) -> second).orElseThrow();
+            line("  %s, round %d:", name, last.round());
+            for (Map.Entry<String, Long> topic : last.written().bytes().entrySet()) {
+                long offsets = last.written().offsets().getOrDefault(topic.getKey(), 0L);
+                line("    %-60s %8.2f offsets %,10.1f bytes", topic.getKey().replace(last.applicationId(), "<app>"),
+                        offsets / (double) last.input().postbacks(),
+                        topic.getValue() / (double) last.input().postbacks());
+            }
+        }
     }
 
     private static double median(List<RoundResult> results, Contender contender, ToDoubleFunction<RoundResult> metric) {
         double[] values = results.stream().filter(result -> result.contender().equals(contender))
                 .mapToDouble(metric).sorted().toArray();
+        if (values.length == 0) {
+            return Double.NaN;
+        }
         int middle = values.length / 2;
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }

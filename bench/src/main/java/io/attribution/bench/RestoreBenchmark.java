@@ -64,7 +64,8 @@ public final class RestoreBenchmark {
             TopicProvisioner.ensureTopics(bootstrapServers, partitions, (short) 1);
             progress("pre-loading %,d clicks", clicks);
             try (InputLoader loader = new InputLoader(bootstrapServers, serdes)) {
-                loader.load(clicks, 0);
+                loader.loadCampaign();
+                loader.load(new RoundInput("restore", clicks, 0, false));
             }
             Properties properties = StreamsSettings.of("restore-bench", bootstrapServers, stateRoot, Map.of());
             AttributionSettings settings = AttributionSettings.defaults().withInputPartitions(partitions);

@@ -2,10 +2,13 @@ package io.attribution.bench;
 
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.topology.StreamsSettings;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -15,42 +18,56 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs one contender over the pre-loaded input: a fresh application id (so it reads every input
- * from the beginning, with empty state) and a fresh state directory, the production Kafka Streams
- * settings (exactly_once_v2 and the rest) from {@link StreamsSettings}, and the clock stopped when
- * a read_committed consumer has seen all the outputs the whole input makes.
+ * Runs one contender over a round's own input: a fresh application id and state directory, the
+ * group's offsets set to the end of every topic it reads before the input is written (so it reads
+ * that input only, and its views only this round's outputs), the production Kafka Streams settings
+ * (exactly_once_v2 and the rest) from {@link StreamsSettings}. The round is done when the group has
+ * committed everything it reads ({@link GroupProgress}), views included; the time the decisions were
+ * all committed is noted on the way.
  */
 final class RoundRunner {
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DRAIN = Duration.ofMillis(500);
-    /** A warm-up round only runs until this share of the outputs is there. */
-    private static final int WARMUP_DIVISOR = 5;
+    private static final long CATCH_UP_POLL_MS = 100;
 
+    private final Admin admin;
     private final String bootstrapServers;
     private final RecordSerdes serdes;
     private final Path stateRoot;
     private final BenchOptions options;
+    private final BrokerProcess broker;
+    private final InputLoader loader;
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
-    RoundRunner(String bootstrapServers, RecordSerdes serdes, Path stateRoot, BenchOptions options) {
-        this.bootstrapServers = bootstrapServers;
+    RoundRunner(Admin admin, BrokerProcess broker, RecordSerdes serdes, InputLoader loader, Path stateRoot,
+                BenchOptions options) {
+        this.admin = admin;
+        this.broker = broker;
+        this.bootstrapServers = broker.bootstrapServers();
         this.serdes = serdes;
+        this.loader = loader;
         this.stateRoot = stateRoot;
         this.options = options;
     }
 
-    RoundResult run(Contender contender, int round, boolean warmup) throws TimeoutException {
+    RoundResult run(Contender contender, int round, boolean warmup, long records) throws Exception {
         String applicationId = "bench-" + runId + "-" + contender.name() + "-" + (warmup ? "warmup-" : "") + round;
+        RoundInput input = RoundInput.sized(applicationId, records, contender.clicksMix(), options);
         Properties properties = StreamsSettings.of(applicationId, bootstrapServers, stateRoot.resolve(applicationId),
                 Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(options.threads())));
-        long allOutputs = contender.expectedOutputs().applyAsLong(options);
-        long expected = warmup ? Math.max(1, allOutputs / WARMUP_DIVISOR) : allOutputs;
+        Topology topology = contender.topology().build(serdes, properties, options);
+        GroupProgress progress = GroupProgress.startAtEnd(admin, applicationId, topology);
+        long loadStart = System.nanoTime();
+        loader.load(input);
+        Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
+        TopicFootprint before = TopicFootprint.of(admin);
+
         AtomicLong runningAt = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try (OutputCounter outputs = new OutputCounter(bootstrapServers, contender.outputs());
-             KafkaStreams streams = new KafkaStreams(contender.topology().build(serdes, properties, options), properties)) {
-            streams.setStateListener((now, before) -> {
+             KafkaStreams streams = new KafkaStreams(topology, properties)) {
+            streams.setStateListener((now, was) -> {
                 if (now == KafkaStreams.State.RUNNING) {
                     runningAt.compareAndSet(0, System.nanoTime());
                 }
@@ -59,25 +76,42 @@ final class RoundRunner {
                 failure.compareAndSet(null, error);
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
-            long startedAt = System.nanoTime();
-            long cpuAtStart = ProcessCpu.nanos();
-            streams.start();
-            outputs.awaitTotal(expected, options.roundTimeout(), () -> {
+            Runnable healthCheck = () -> {
                 if (failure.get() != null || streams.state() == KafkaStreams.State.ERROR) {
                     throw new IllegalStateException(contender.name() + " failed in round " + round, failure.get());
                 }
-            });
+            };
+            long deadline = System.nanoTime() + options.roundTimeout().toNanos();
+            long processCpuAtStart = ProcessCpu.nanos();
+            long brokerCpuAtStart = broker.cpuNanos();
+            long startedAt = System.nanoTime();
+            streams.start();
+            outputs.awaitTotal(contender.outputsPer().of(input), options.roundTimeout(), healthCheck);
+            long decidedAt = System.nanoTime();
+            while (!progress.caughtUp()) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException(contender.name() + " round " + round + " decided but did not catch up "
+                            + "on " + progress.sources() + " within " + options.roundTimeout().toSeconds() + " s");
+                }
+                healthCheck.run();
+                Thread.sleep(CATCH_UP_POLL_MS);
+            }
             long doneAt = System.nanoTime();
-            long cpu = ProcessCpu.nanos() - cpuAtStart;
+            long threadCpu = StreamThreadCpu.nanos(applicationId);
+            long processCpu = ProcessCpu.nanos() - processCpuAtStart;
+            long brokerCpu = broker.cpuNanos() - brokerCpuAtStart;
+            double loadAverage = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            TopicFootprint written = TopicFootprint.of(admin).since(before);
             if (!warmup) {
                 outputs.drain(DRAIN);
             }
             streams.close(CLOSE_TIMEOUT);
             streams.cleanUp();
             long running = runningAt.get() == 0 ? startedAt : runningAt.get();
-            long postbacks = warmup ? Math.max(1, options.postbacks() / WARMUP_DIVISOR) : options.postbacks();
-            return new RoundResult(contender, round, warmup, postbacks, Duration.ofNanos(doneAt - startedAt),
-                    Duration.ofNanos(doneAt - running), Duration.ofNanos(cpu), outputs.counts());
+            return new RoundResult(contender, round, warmup, input, load, Duration.ofNanos(doneAt - startedAt),
+                    Duration.ofNanos(doneAt - running), Duration.ofNanos(decidedAt - running),
+                    Duration.ofNanos(processCpu), Duration.ofNanos(threadCpu), Duration.ofNanos(brokerCpu), written,
+                    outputs.counts(), loadAverage, applicationId);
         }
     }
 }

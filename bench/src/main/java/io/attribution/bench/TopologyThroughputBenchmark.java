@@ -2,7 +2,6 @@ package io.attribution.bench;
 
 import io.attribution.app.TopicProvisioner;
 import io.attribution.embedded.Directories;
-import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
 import io.attribution.schemas.AvroTrust;
 import io.attribution.schemas.RegistrySerdes;
@@ -11,25 +10,33 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.utils.AppInfoParser;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
- * Throughput of the full attribution topology against a pass-through topology with the same
- * inputs, serdes and guarantee, side by side on one embedded broker and one embedded registry.
+ * Throughput and cost of the full attribution topology next to two baselines with the same inputs,
+ * serdes and guarantee (a pass-through and a minimal stateful topology), and of the full topology
+ * on a clicks-heavy mix, on one embedded broker in a child process and one embedded registry.
  * Not a test: run it by hand (see {@code bench/README.md}). Arguments: {@code name=value}, see
  * {@link BenchOptions}.
  */
 public final class TopologyThroughputBenchmark {
 
     private static final String RESULT_FILE = "topology-throughput.txt";
+    /** Rounds run faster than the round they are sized from (JIT, caches): more input keeps them long enough. */
+    private static final double SIZING_MARGIN = 1.5;
 
     private TopologyThroughputBenchmark() {
     }
@@ -41,13 +48,17 @@ public final class TopologyThroughputBenchmark {
         }
         AvroTrust.register();
         BenchOptions options = BenchOptions.parse(args);
+        double loadBefore = loadAverage();
         CompletableFuture<EmbeddedSchemaRegistry> registryStart =
                 CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
         Path stateRoot = Files.createTempDirectory("topology-bench-state");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-             EmbeddedSchemaRegistry registry = registryStart.join()) {
+        try (BrokerProcess broker = BrokerProcess.start("1g");
+             EmbeddedSchemaRegistry registry = registryStart.join();
+             Admin admin = Admin.create(
+                     Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             RegistrySerdes serdes = new RegistrySerdes(registry.registryUrl());
-            String report = run(options, broker.bootstrapServers(), serdes, stateRoot);
+            List<RoundResult> results = run(options, admin, broker, serdes, stateRoot);
+            String report = Report.of(options, environment(loadBefore), results);
             System.out.print(report);
             Path file = ResultFiles.inTarget(RESULT_FILE);
             Files.writeString(file, report, StandardCharsets.UTF_8);
@@ -56,48 +67,62 @@ public final class TopologyThroughputBenchmark {
             registryStart.thenAccept(EmbeddedSchemaRegistry::close);
             Directories.deleteRecursively(stateRoot);
         }
+        // The registry client's and Kafka's threads would keep the JVM alive.
+        System.exit(0);
     }
 
-    private static String run(BenchOptions options, String bootstrapServers, RegistrySerdes serdes, Path stateRoot)
-            throws Exception {
-        TopicProvisioner.ensureTopics(bootstrapServers, options.partitions(), (short) 1);
-        createTopics(bootstrapServers, PassThroughTopology.OUTPUT_TOPICS, options.partitions());
-        progress("pre-loading %,d clicks and %,d postbacks", options.clicks(), options.postbacks());
-        long loadStart = System.nanoTime();
-        try (InputLoader loader = new InputLoader(bootstrapServers, serdes)) {
-            loader.load(options.clicks(), options.postbacks());
-        }
-        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-
-        RoundRunner runner = new RoundRunner(bootstrapServers, serdes, stateRoot, options);
+    private static List<RoundResult> run(BenchOptions options, Admin admin, BrokerProcess broker,
+                                         RegistrySerdes serdes, Path stateRoot) throws Exception {
+        TopicProvisioner.ensureTopics(broker.bootstrapServers(), options.partitions(), (short) 1);
+        createTopics(admin, options.partitions(), PassThroughTopology.OUTPUT_TOPICS,
+                MinimalStatefulTopology.OUTPUT_TOPICS);
         List<RoundResult> results = new ArrayList<>();
-        for (int round = 1; round <= options.warmupRounds() + options.rounds(); round++) {
-            boolean warmup = round <= options.warmupRounds();
-            int number = warmup ? round : round - options.warmupRounds();
-            for (Contender contender : List.of(Contender.PASS_THROUGH, Contender.FULL)) {
-                RoundResult result = runner.run(contender, number, warmup);
-                progress("%s %s%d: %.2f s from start, %,.0f postbacks/s; %s", contender.name(),
-                        warmup ? "warmup " : "round ", number, result.fromStart().toMillis() / 1000.0,
-                        result.perSecondFromStart(), result.outputs());
-                results.add(result);
+        try (InputLoader loader = new InputLoader(broker.bootstrapServers(), serdes)) {
+            loader.loadCampaign();
+            RoundRunner runner = new RoundRunner(admin, broker, serdes, loader, stateRoot, options);
+            // Each contender's fastest rate so far: a round sized from a slower one would end too soon.
+            Map<String, Double> fastest = new HashMap<>();
+            for (int round = 1; round <= options.warmupRounds() + options.rounds(); round++) {
+                boolean warmup = round <= options.warmupRounds();
+                int number = warmup ? round : round - options.warmupRounds();
+                for (String name : options.contenders()) {
+                    Contender contender = Contender.named(name);
+                    long records = fastest.containsKey(name) ? Math.max(options.warmupRecords(), Math.min(
+                            options.maxRecords(), (long) (fastest.get(name) * options.roundSeconds() * SIZING_MARGIN)))
+                            : options.warmupRecords();
+                    RoundResult result = runner.run(contender, number, warmup, records);
+                    progress("%s %s%d: %,d clicks, %,d postbacks (loaded in %.1f s); %.2f s from RUNNING "
+                                    + "(decided at %.2f s), %,.0f postbacks/s, %,.0f clicks/s; load average %.1f; %s",
+                            name, warmup ? "warm-up " : "round ", number, result.input().clicks(),
+                            result.input().postbacks(), result.load().toMillis() / 1000.0,
+                            result.fromRunning().toMillis() / 1000.0, result.decisions().toMillis() / 1000.0,
+                            result.postbacksPerSecond(), result.clicksPerSecond(), result.loadAverage(),
+                            result.outputs());
+                    results.add(result);
+                    fastest.merge(name, result.recordsPerSecond(), Math::max);
+                }
             }
         }
-        return Report.of(options, environment(), loadSeconds, results);
+        return results;
     }
 
-    private static void createTopics(String bootstrapServers, List<String> names, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(names.stream()
-                    .map(name -> new NewTopic(name, Optional.of(partitions), Optional.empty())).toList()).all().get();
-        }
+    @SafeVarargs
+    private static void createTopics(Admin admin, int partitions, List<String>... names) throws Exception {
+        admin.createTopics(Stream.of(names).flatMap(List::stream)
+                .map(name -> new NewTopic(name, Optional.of(partitions), Optional.empty())).toList()).all().get();
     }
 
-    private static String environment() {
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static String environment(double loadBefore) {
         Runtime runtime = Runtime.getRuntime();
-        return String.format(Locale.ROOT, "machine: %d cores, max heap %d MiB, Java %s (%s), %s %s; Kafka %s",
-                runtime.availableProcessors(), runtime.maxMemory() >> 20, System.getProperty("java.version"),
-                System.getProperty("java.vm.name"), System.getProperty("os.name"), System.getProperty("os.arch"),
-                AppInfoParser.getVersion());
+        return String.format(Locale.ROOT, "%s; machine: %d cores, max heap %d MiB, Java %s (%s), %s %s; Kafka %s; "
+                        + "load average (1 min) %.2f before, %.2f after",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), runtime.availableProcessors(), runtime.maxMemory() >> 20,
+                System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
+                System.getProperty("os.arch"), AppInfoParser.getVersion(), loadBefore, loadAverage());
     }
 
     private static void progress(String format, Object... args) {

@@ -53,7 +53,8 @@ public final class PostbackPublisher implements AutoCloseable {
         schema.onConfirmed(unconfirmed);
     }
 
-    static Map<String, Object> producerConfig(String bootstrapServers, Duration produceTimeout) {
+    /** Public for the benchmarks: their durable baseline sends through a producer with these very settings. */
+    public static Map<String, Object> producerConfig(String bootstrapServers, Duration produceTimeout) {
         long timeout = produceTimeout.toMillis();
         return ProducerSettings.safe(bootstrapServers, "postback-ingest", Map.of(
                 // Small batches under load without making a lone postback wait noticeably.
