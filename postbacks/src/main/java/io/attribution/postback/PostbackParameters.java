@@ -6,6 +6,7 @@ import io.attribution.avro.RawPostback;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Currency;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,6 +75,8 @@ public final class PostbackParameters {
 
     private final Map<String, List<String>> query;
     private final Map<String, List<String>> body;
+    /** Each parameter looked up once: {@link #validate} reads them all, and callers read some again. */
+    private final Map<String, Optional<String>> resolved = new HashMap<>();
 
     private PostbackParameters(Map<String, List<String>> query, Map<String, List<String>> body) {
         this.query = query;
@@ -234,11 +237,20 @@ public final class PostbackParameters {
             if (v.length() > MAX_ID_LENGTH) {
                 throw InvalidParameterException.malformed(name, name + " is longer than " + MAX_ID_LENGTH + " characters");
             }
-            if (v.chars().anyMatch(Character::isISOControl)) {
+            if (hasControlCharacter(v)) {
                 throw InvalidParameterException.malformed(name, name + " contains control characters");
             }
         });
         return value;
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Optional<BigDecimal> amount(String name) {
@@ -268,6 +280,15 @@ public final class PostbackParameters {
 
     /** The one value of a parameter across its aliases and both sources; empty values count as absent. */
     private Optional<String> single(String canonical) {
+        Optional<String> known = resolved.get(canonical);
+        if (known == null) {
+            known = resolve(canonical);
+            resolved.put(canonical, known);
+        }
+        return known;
+    }
+
+    private Optional<String> resolve(String canonical) {
         Set<String> values = new LinkedHashSet<>();
         for (String name : NAMES.get(canonical)) {
             for (Map<String, List<String>> source : List.of(query, body)) {
