@@ -72,6 +72,8 @@ public final class PostbackParameters {
     private static final int MAX_AMOUNT_LENGTH = 64;
     /** An advertiser that forgot to fill a macro sends it literally: {sale_amount}, [amount], %amount%. */
     private static final Pattern UNFILLED_MACRO = Pattern.compile("^(\\{[^}]*}|\\[[^]]*]|%[^%]+%|\\$\\{[^}]*})$");
+    /** The first character of every {@link #UNFILLED_MACRO}: most values need no regex. */
+    private static final String MACRO_OPENERS = "{[%$";
 
     private final Map<String, List<String>> query;
     private final Map<String, List<String>> body;
@@ -289,26 +291,43 @@ public final class PostbackParameters {
     }
 
     private Optional<String> resolve(String canonical) {
-        Set<String> values = new LinkedHashSet<>();
+        String first = null;
+        // Only once a second, different value shows up: then the postback is refused.
+        Set<String> conflicting = null;
         for (String name : NAMES.get(canonical)) {
             for (Map<String, List<String>> source : List.of(query, body)) {
-                for (String value : source.getOrDefault(name, List.of())) {
-                    if (!value.isBlank()) {
-                        values.add(value.strip());
+                List<String> sent = source.get(name);
+                if (sent == null) {
+                    continue;
+                }
+                for (String value : sent) {
+                    if (value.isBlank()) {
+                        continue;
+                    }
+                    String stripped = value.strip();
+                    if (first == null) {
+                        first = stripped;
+                    } else if (!first.equals(stripped)) {
+                        if (conflicting == null) {
+                            conflicting = new LinkedHashSet<>();
+                            conflicting.add(first);
+                        }
+                        conflicting.add(stripped);
                     }
                 }
             }
         }
-        if (values.size() > 1) {
+        if (conflicting != null) {
             throw InvalidParameterException.malformed(canonical,
-                    canonical + " has conflicting values " + new ArrayList<>(values));
+                    canonical + " has conflicting values " + new ArrayList<>(conflicting));
         }
-        return values.stream().findFirst().map(value -> {
-            if (UNFILLED_MACRO.matcher(value).matches()) {
-                throw InvalidParameterException.malformed(canonical,
-                        canonical + " '" + value + "' looks like a macro the advertiser did not fill in");
-            }
-            return value;
-        });
+        if (first == null) {
+            return Optional.empty();
+        }
+        if (MACRO_OPENERS.indexOf(first.charAt(0)) >= 0 && UNFILLED_MACRO.matcher(first).matches()) {
+            throw InvalidParameterException.malformed(canonical,
+                    canonical + " '" + first + "' looks like a macro the advertiser did not fill in");
+        }
+        return Optional.of(first);
     }
 }
