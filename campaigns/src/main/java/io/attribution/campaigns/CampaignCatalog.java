@@ -78,7 +78,8 @@ public final class CampaignCatalog implements AutoCloseable {
     private final String name;
     private final Duration maxStaleness;
     private final Clock clock;
-    private final Map<String, Campaign> campaigns = new ConcurrentHashMap<>();
+    /** Each campaign with its protections prepared once per version, for the edge's request path. */
+    private final Map<String, CampaignProtections> campaigns = new ConcurrentHashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final CampaignRecords records;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -137,11 +138,16 @@ public final class CampaignCatalog implements AutoCloseable {
     }
 
     public Optional<Campaign> get(String campaignId) {
+        return protections(campaignId).map(CampaignProtections::campaign);
+    }
+
+    /** The campaign with its allow-list parsed and its token digested, as they were when it was read. */
+    public Optional<CampaignProtections> protections(String campaignId) {
         return Optional.ofNullable(campaigns.get(campaignId));
     }
 
     public Collection<Campaign> all() {
-        return List.copyOf(campaigns.values());
+        return campaigns.values().stream().map(CampaignProtections::campaign).toList();
     }
 
     public String name() {
@@ -286,7 +292,7 @@ public final class CampaignCatalog implements AutoCloseable {
     private void take(ConsumerRecord<byte[], byte[]> record, CampaignRecords.Decoded decoded) {
         boolean starting = caughtUp.getCount() > 0;
         if (decoded instanceof CampaignRecords.Readable readable) {
-            campaigns.put(readable.campaignId(), readable.campaign());
+            campaigns.put(readable.campaignId(), CampaignProtections.of(readable.campaign()));
             nothingReadable = false;
             if (starting) {
                 startReadable++;

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import org.eclipse.jetty.http.MimeTypes;
-import org.eclipse.jetty.util.MultiMap;
 import org.eclipse.jetty.util.UrlEncoded;
 
 import java.math.BigDecimal;
@@ -52,14 +51,14 @@ final class BodyParameters {
         if (encoded == null || encoded.isEmpty()) {
             return Map.of();
         }
-        MultiMap<String> decoded = new MultiMap<>();
+        // Decoded straight into the map the record carries: no second copy.
+        Map<String, List<String>> params = new LinkedHashMap<>();
         try {
-            UrlEncoded.decodeUtf8To(encoded, decoded);
+            UrlEncoded.decodeUtf8To(encoded, 0, encoded.length(),
+                    (name, value) -> params.computeIfAbsent(name, n -> new ArrayList<>(1)).add(value));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UnsupportedBodyException(400, "parameters are not valid URL encoding: " + e.getMessage());
         }
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        decoded.forEach((name, values) -> params.put(name, List.copyOf(values)));
         return params;
     }
 

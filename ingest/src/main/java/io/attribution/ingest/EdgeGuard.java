@@ -3,8 +3,7 @@ package io.attribution.ingest;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.RejectionReason;
 import io.attribution.campaigns.CampaignCatalog;
-import io.attribution.campaigns.IpAllowList;
-import io.attribution.campaigns.SecurityToken;
+import io.attribution.campaigns.CampaignProtections;
 import io.attribution.postback.PostbackParameters;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -26,7 +25,9 @@ final class EdgeGuard {
         this.signatures = signatures;
     }
 
-    EdgeVerdict check(HttpServletRequest request, byte[] body, PostbackParameters params, String clientIp) {
+    /** @param token the postback's security token, digested only when a campaign's token is checked */
+    EdgeVerdict check(HttpServletRequest request, byte[] body, PostbackParameters params, String clientIp,
+                      PresentedToken token) {
         if (params.campaignId().isPresent()) {
             CampaignCatalog.Health health = campaigns.health();
             if (!health.isCurrent()) {
@@ -34,12 +35,13 @@ final class EdgeGuard {
                         + health.state() + ")");
             }
         }
-        Optional<Campaign> named = params.campaignId().flatMap(campaigns::get);
+        Optional<CampaignProtections> named = params.campaignId().flatMap(campaigns::protections);
         if (named.isEmpty()) {
             return EdgeVerdict.allowed(null);
         }
-        Campaign campaign = named.get();
-        if (!allowsAddress(campaign, clientIp)) {
+        CampaignProtections protections = named.get();
+        Campaign campaign = protections.campaign();
+        if (!protections.allowsAddress(clientIp)) {
             return EdgeVerdict.refused(RejectionReason.IP_NOT_ALLOWED,
                     clientIp + " is not an allowed address of campaign " + campaign.getCampaignId(), 403);
         }
@@ -58,8 +60,8 @@ final class EdgeGuard {
             signature = check.claim();
             verified = true;
         }
-        if (campaign.getSecurityToken() != null) {
-            if (!SecurityToken.matches(params.securityToken().orElse(null), campaign.getSecurityToken())) {
+        if (protections.hasSecurityToken()) {
+            if (!protections.matchesTokenDigest(token.digest())) {
                 return EdgeVerdict.refused(RejectionReason.INVALID_TOKEN,
                         "security_token missing or wrong for campaign " + campaign.getCampaignId(), 401)
                         .claiming(signature);
@@ -67,13 +69,5 @@ final class EdgeGuard {
             verified = true;
         }
         return EdgeVerdict.allowed(verified ? campaign.getCampaignId() : null).claiming(signature);
-    }
-
-    private static boolean allowsAddress(Campaign campaign, String clientIp) {
-        try {
-            return IpAllowList.of(campaign.getAllowedIps()).allows(clientIp);
-        } catch (IllegalArgumentException brokenList) {
-            return false;
-        }
     }
 }

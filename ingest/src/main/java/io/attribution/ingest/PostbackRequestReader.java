@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Turns an HTTP request into the RawPostback written to Kafka: every parameter kept as sent (but
@@ -60,14 +59,18 @@ final class PostbackRequestReader {
             byte[] body = body(request);
             bodyParams = BodyParameters.parse(request.getContentType(), body);
             PostbackParameters parameters = PostbackParameters.of(query, bodyParams).validate();
-            EdgeVerdict verdict = guard.check(request, body, parameters, clientIp);
+            PresentedToken token = new PresentedToken(parameters);
+            EdgeVerdict verdict = guard.check(request, body, parameters, clientIp, token);
+            // Nothing throws past this point: the maps are ours, their tokens are replaced in place.
+            replaceTokens(query, token);
+            replaceTokens(bodyParams, token);
             RawPostback postback = RawPostback.newBuilder()
-                    .setRequestId(UUID.randomUUID().toString())
+                    .setRequestId(RequestIds.next())
                     .setReceivedAt(receivedAt)
                     .setClickId(parameters.clickId())
                     .setMethod(request.getMethod())
-                    .setQueryParams(withTokenDigests(query))
-                    .setBodyParams(withTokenDigests(bodyParams))
+                    .setQueryParams(query)
+                    .setBodyParams(bodyParams)
                     .setContentType(request.getContentType())
                     .setRemoteAddr(request.getRemoteAddr())
                     .setForwardedFor(forwardedFor)
@@ -126,7 +129,7 @@ final class PostbackRequestReader {
         // One text for the answer and the record: a message may quote a value of any length.
         String reason = RefusalRecords.text(message, RefusalRecords.MAX_DETAIL_CHARS);
         RawPostback record = RawPostback.newBuilder()
-                .setRequestId(UUID.randomUUID().toString())
+                .setRequestId(RequestIds.next())
                 .setReceivedAt(receivedAt)
                 .setClickId(validClickId(query, bodyParams))
                 .setMethod(RefusalRecords.text(request.getMethod(), RefusalRecords.MAX_TEXT_CHARS))
@@ -148,6 +151,19 @@ final class PostbackRequestReader {
             return PostbackParameters.of(query, bodyParams).clickId();
         } catch (InvalidParameterException e) {
             return "";
+        }
+    }
+
+    /**
+     * Every security token of the parameters, which {@link BodyParameters} gave as a map of our
+     * own, replaced by its digest, in place: the one the edge checked is not digested again.
+     */
+    private static void replaceTokens(Map<String, List<String>> params, PresentedToken token) {
+        for (String name : PostbackParameters.securityTokenNames()) {
+            List<String> tokens = params.get(name);
+            if (tokens != null) {
+                params.put(name, tokens.stream().map(token::digestOf).toList());
+            }
         }
     }
 

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * {@code /postback}: GET or POST, parameters in the query string, a form body or a JSON body.
@@ -88,7 +88,7 @@ final class PostbackServlet extends HttpServlet {
             return;
         }
         answerOnceStored(request.startAsync(), incoming.postback(),
-                () -> publishSettling(incoming.postback(), incoming.verdict().signature()), new Reply() {
+                then -> publishSettling(incoming.postback(), incoming.verdict().signature(), then), new Reply() {
             @Override
             public void stored(HttpServletResponse response) throws IOException {
                 EdgeVerdict verdict = incoming.verdict();
@@ -128,7 +128,8 @@ final class PostbackServlet extends HttpServlet {
             PostbackAnswers.rejected(response, refused.status(), refused.error(), refused.field(), refused.getMessage());
             return;
         }
-        answerOnceStored(request.startAsync(), refused.record(), () -> publisher.publish(refused.record()), new Reply() {
+        answerOnceStored(request.startAsync(), refused.record(),
+                then -> publisher.publish(refused.record()).whenComplete(then), new Reply() {
             @Override
             public void stored(HttpServletResponse response) throws IOException {
                 PostbackAnswers.refused(response, refused.status(), refused.error(), refused.field(),
@@ -157,22 +158,20 @@ final class PostbackServlet extends HttpServlet {
      * answer goes out: a client told 503 may resend at once, with the same signature. Settled on
      * the broker's word, not the answer's: a postback acknowledged after its 503 is stored all the same.
      */
-    private CompletableFuture<RecordMetadata> publishSettling(RawPostback postback, RequestSignature.Claim signature) {
-        CompletableFuture<RecordMetadata> settled = new CompletableFuture<>();
+    private void publishSettling(RawPostback postback, RequestSignature.Claim signature, Acknowledgement then) {
         publisher.publish(postback).whenComplete((metadata, error) -> {
             signature.settle(error == null);
-            if (error == null) {
-                settled.complete(metadata);
-            } else {
-                settled.completeExceptionally(error);
-            }
+            then.accept(metadata, error);
         });
-        return settled;
+    }
+
+    /** What to do once the broker has acknowledged a record, or once it is known not to be stored. */
+    private interface Acknowledgement extends BiConsumer<RecordMetadata, Throwable> {
     }
 
     /** Answers once the record is stored or known not to be, or with a 503 at the answer timeout. */
-    private void answerOnceStored(AsyncContext async, RawPostback record,
-                                  Supplier<CompletableFuture<RecordMetadata>> store, Reply reply) {
+    private void answerOnceStored(AsyncContext async, RawPostback record, Consumer<Acknowledgement> store,
+                                  Reply reply) {
         AtomicBoolean answered = new AtomicBoolean();
         async.setTimeout(answerTimeout.toMillis());
         async.addListener(new AsyncListener() {
@@ -194,7 +193,8 @@ final class PostbackServlet extends HttpServlet {
             public void onStartAsync(AsyncEvent event) {
             }
         });
-        store.get().whenCompleteAsync((metadata, error) -> answer(async, answered, record, reply, error), responder);
+        // One hop, straight from the acknowledgement to a Jetty thread: no future in between.
+        store.accept((metadata, error) -> responder.execute(() -> answer(async, answered, record, reply, error)));
     }
 
     private void answer(AsyncContext async, AtomicBoolean answered, RawPostback record, Reply reply, Throwable error) {

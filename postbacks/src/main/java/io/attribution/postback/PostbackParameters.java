@@ -6,6 +6,7 @@ import io.attribution.avro.RawPostback;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Currency;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,9 +72,13 @@ public final class PostbackParameters {
     private static final int MAX_AMOUNT_LENGTH = 64;
     /** An advertiser that forgot to fill a macro sends it literally: {sale_amount}, [amount], %amount%. */
     private static final Pattern UNFILLED_MACRO = Pattern.compile("^(\\{[^}]*}|\\[[^]]*]|%[^%]+%|\\$\\{[^}]*})$");
+    /** The first character of every {@link #UNFILLED_MACRO}: most values need no regex. */
+    private static final String MACRO_OPENERS = "{[%$";
 
     private final Map<String, List<String>> query;
     private final Map<String, List<String>> body;
+    /** Each parameter looked up once: {@link #validate} reads them all, and callers read some again. */
+    private final Map<String, Optional<String>> resolved = new HashMap<>();
 
     private PostbackParameters(Map<String, List<String>> query, Map<String, List<String>> body) {
         this.query = query;
@@ -234,11 +239,20 @@ public final class PostbackParameters {
             if (v.length() > MAX_ID_LENGTH) {
                 throw InvalidParameterException.malformed(name, name + " is longer than " + MAX_ID_LENGTH + " characters");
             }
-            if (v.chars().anyMatch(Character::isISOControl)) {
+            if (hasControlCharacter(v)) {
                 throw InvalidParameterException.malformed(name, name + " contains control characters");
             }
         });
         return value;
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Optional<BigDecimal> amount(String name) {
@@ -268,26 +282,52 @@ public final class PostbackParameters {
 
     /** The one value of a parameter across its aliases and both sources; empty values count as absent. */
     private Optional<String> single(String canonical) {
-        Set<String> values = new LinkedHashSet<>();
+        Optional<String> known = resolved.get(canonical);
+        if (known == null) {
+            known = resolve(canonical);
+            resolved.put(canonical, known);
+        }
+        return known;
+    }
+
+    private Optional<String> resolve(String canonical) {
+        String first = null;
+        // Only once a second, different value shows up: then the postback is refused.
+        Set<String> conflicting = null;
         for (String name : NAMES.get(canonical)) {
             for (Map<String, List<String>> source : List.of(query, body)) {
-                for (String value : source.getOrDefault(name, List.of())) {
-                    if (!value.isBlank()) {
-                        values.add(value.strip());
+                List<String> sent = source.get(name);
+                if (sent == null) {
+                    continue;
+                }
+                for (String value : sent) {
+                    if (value.isBlank()) {
+                        continue;
+                    }
+                    String stripped = value.strip();
+                    if (first == null) {
+                        first = stripped;
+                    } else if (!first.equals(stripped)) {
+                        if (conflicting == null) {
+                            conflicting = new LinkedHashSet<>();
+                            conflicting.add(first);
+                        }
+                        conflicting.add(stripped);
                     }
                 }
             }
         }
-        if (values.size() > 1) {
+        if (conflicting != null) {
             throw InvalidParameterException.malformed(canonical,
-                    canonical + " has conflicting values " + new ArrayList<>(values));
+                    canonical + " has conflicting values " + new ArrayList<>(conflicting));
         }
-        return values.stream().findFirst().map(value -> {
-            if (UNFILLED_MACRO.matcher(value).matches()) {
-                throw InvalidParameterException.malformed(canonical,
-                        canonical + " '" + value + "' looks like a macro the advertiser did not fill in");
-            }
-            return value;
-        });
+        if (first == null) {
+            return Optional.empty();
+        }
+        if (MACRO_OPENERS.indexOf(first.charAt(0)) >= 0 && UNFILLED_MACRO.matcher(first).matches()) {
+            throw InvalidParameterException.malformed(canonical,
+                    canonical + " '" + first + "' looks like a macro the advertiser did not fill in");
+        }
+        return Optional.of(first);
     }
 }
