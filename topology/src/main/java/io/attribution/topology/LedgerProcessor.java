@@ -6,7 +6,6 @@ import io.attribution.avro.ConversionLedger;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Instant;
@@ -29,36 +28,39 @@ final class LedgerProcessor implements Processor<String, ConversionCandidate, St
     private final String storeName;
     private final Function<ConversionCandidate, Instant> anchor;
     private final Rules rules;
+    private final CampaignChanges campaignChanges;
     private ProcessorContext<String, Outcome> context;
     private WindowStore<String, ConversionLedger> ledgers;
-    private KeyValueStore<String, Campaign> campaigns;
+    private DecodedCampaigns campaigns;
 
     /**
      * @param anchor when a new ledger is filed: it expires with the store's retention after that
      */
-    private LedgerProcessor(String storeName, Function<ConversionCandidate, Instant> anchor, Rules rules) {
+    private LedgerProcessor(String storeName, Function<ConversionCandidate, Instant> anchor, Rules rules,
+                            CampaignChanges campaignChanges) {
         this.storeName = storeName;
         this.anchor = anchor;
         this.rules = rules;
+        this.campaignChanges = campaignChanges;
     }
 
     /** Keyed by click_id; filed at click time, so it leaves with its click. */
-    static LedgerProcessor ofClicks(StateBounds bounds) {
+    static LedgerProcessor ofClicks(StateBounds bounds, CampaignChanges campaignChanges) {
         return new LedgerProcessor(StoreNames.CLICK_LEDGER, c -> c.getConversion().getClickedAt(),
-                new LedgerRules(bounds)::onClick);
+                new LedgerRules(bounds)::onClick, campaignChanges);
     }
 
     /** Keyed by advertiser_id NUL txn_id; filed when its first candidate came. */
-    static LedgerProcessor ofAdvertiserTxns(StateBounds bounds) {
+    static LedgerProcessor ofAdvertiserTxns(StateBounds bounds, CampaignChanges campaignChanges) {
         return new LedgerProcessor(StoreNames.UNIQUE_TXN_LEDGER, c -> c.getConversion().getConvertedAt(),
-                new LedgerRules(bounds)::onAdvertiserTxn);
+                new LedgerRules(bounds)::onAdvertiserTxn, campaignChanges);
     }
 
     @Override
     public void init(ProcessorContext<String, Outcome> context) {
         this.context = context;
         this.ledgers = context.getStateStore(storeName);
-        this.campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
+        this.campaigns = new DecodedCampaigns(context.getStateStore(StoreNames.CAMPAIGNS), campaignChanges);
     }
 
     @Override
