@@ -77,6 +77,8 @@ public final class AttributionTopology {
     private final DeadLetterSink campaignDeadLetters;
     private final Clock clock;
     private final StreamsBuilder builder;
+    /** Shared by the campaign store's updater and every processor that reads campaigns. */
+    private final CampaignChanges campaignChanges = new CampaignChanges();
 
     private AttributionTopology(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
                                 DeadLetterSink campaignDeadLetters, Clock clock) {
@@ -111,15 +113,15 @@ public final class AttributionTopology {
         KStream<String, Outcome> fromPostbacks = builder.stream(Topics.POSTBACKS_RAW.name(),
                         Consumed.<String, RawPostback>with(KEYS, serdes.valueSerde(Topics.POSTBACKS_RAW))
                                 .withTimestampExtractor(recordTime).withName("postbacks-source"))
-                .process(() -> PostbackAttributor.ofInput(settings, bounds, clock), Named.as("attribute-postbacks"),
-                        StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
+                .process(() -> PostbackAttributor.ofInput(settings, bounds, clock, campaignChanges),
+                        Named.as("attribute-postbacks"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
                         StoreNames.PENDING_POSTBACKS_BY_TIME);
         KStream<String, Outcome> fromClicks = builder.stream(Topics.CLICKS.name(),
                         Consumed.<String, Click>with(KEYS, serdes.valueSerde(Topics.CLICKS))
                                 .withTimestampExtractor(recordTime).withName("clicks-source"))
                 .process(() -> new PostbackAttributor.ClickArrivals(bounds,
-                                InputPlacement.checkedAgainst(settings.inputPartitions())), Named.as("click-arrivals"),
-                        StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
+                                InputPlacement.checkedAgainst(settings.inputPartitions()), campaignChanges),
+                        Named.as("click-arrivals"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
                         StoreNames.PENDING_POSTBACKS_BY_TIME);
 
         Map<String, KStream<String, Outcome>> placement = fromPostbacks.merge(fromClicks, Named.as("input-outcomes"))
@@ -139,7 +141,8 @@ public final class AttributionTopology {
         // txn ids live in the advertiser's ledger, so a status update finds its conversion there
         // whatever mode or goal it names.
         Map<String, KStream<String, Outcome>> clickLedger = candidates(rules.get("rules-per-click"), "per-click")
-                .process(() -> LedgerProcessor.ofClicks(settings.bounds()), Named.as("click-ledger"), StoreNames.CLICK_LEDGER)
+                .process(() -> LedgerProcessor.ofClicks(settings.bounds(), campaignChanges), Named.as("click-ledger"),
+                        StoreNames.CLICK_LEDGER)
                 .split(Named.as("click-ledger-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.ToAdvertiserLedger, Branched.as("advertiser-txn"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Candidate, Branched.as("capped-goal"))
@@ -149,8 +152,8 @@ public final class AttributionTopology {
                         ((Outcome.ToAdvertiserLedger) outcome).candidate()), Named.as("key-by-advertiser-txn"))
                 .repartition(Repartitioned.<String, ConversionCandidate>as(StoreNames.UNIQUE_TXN_REPARTITION)
                         .withKeySerde(KEYS).withValueSerde(serdes.valueSerde(ConversionCandidate.class)))
-                .process(() -> LedgerProcessor.ofAdvertiserTxns(settings.bounds()), Named.as("unique-txn-ledger"),
-                        StoreNames.UNIQUE_TXN_LEDGER)
+                .process(() -> LedgerProcessor.ofAdvertiserTxns(settings.bounds(), campaignChanges),
+                        Named.as("unique-txn-ledger"), StoreNames.UNIQUE_TXN_LEDGER)
                 .split(Named.as("unique-txn-ledger-"))
                 .branch((key, outcome) -> outcome instanceof Outcome.Candidate, Branched.as("capped-goal"))
                 .defaultBranch(Branched.as("final"));
@@ -159,8 +162,8 @@ public final class AttributionTopology {
         // click and txn sub-topologies into one.
         KStream<String, Outcome> capped = byGoal(clickLedger, "click-ledger")
                 .merge(byGoal(txnLedger, "unique-txn-ledger"), Named.as("cap-candidates"))
-                .process(CapProcessor::new, Named.as("caps"), StoreNames.CAP_COUNTERS, StoreNames.CONVERSION_CAPS,
-                        StoreNames.CAPPED_CONVERSIONS);
+                .process(() -> new CapProcessor(campaignChanges), Named.as("caps"), StoreNames.CAP_COUNTERS,
+                        StoreNames.CONVERSION_CAPS, StoreNames.CAPPED_CONVERSIONS);
         sinkFinal(capped, "caps");
 
         addViews();
@@ -183,12 +186,12 @@ public final class AttributionTopology {
                 .defaultBranch(Branched.as("postback"));
         KStream<String, Outcome> clicks = kinds.get("misplaced-click")
                 .mapValues(MisplacedInput::getClick, Named.as("misplaced-click-values"))
-                .process(() -> new PostbackAttributor.ClickArrivals(bounds, InputPlacement.alreadyPlaced()),
-                        Named.as("placed-click-arrivals"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
-                        StoreNames.PENDING_POSTBACKS_BY_TIME);
+                .process(() -> new PostbackAttributor.ClickArrivals(bounds, InputPlacement.alreadyPlaced(),
+                                campaignChanges), Named.as("placed-click-arrivals"), StoreNames.CLICKS,
+                        StoreNames.PENDING_POSTBACKS, StoreNames.PENDING_POSTBACKS_BY_TIME);
         KStream<String, Outcome> postbacks = kinds.get("misplaced-postback")
                 .mapValues(MisplacedInput::getPostback, Named.as("misplaced-postback-values"))
-                .process(() -> PostbackAttributor.ofLoop(settings, bounds, clock),
+                .process(() -> PostbackAttributor.ofLoop(settings, bounds, clock, campaignChanges),
                         Named.as("placed-attribute-postbacks"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
                         StoreNames.PENDING_POSTBACKS_BY_TIME);
         return clicks.merge(postbacks, Named.as("placed-outcomes"));
@@ -203,7 +206,8 @@ public final class AttributionTopology {
                         serdes.valueSerde(Topics.CAMPAIGNS)).withLoggingDisabled(),
                 Topics.CAMPAIGNS.name(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("campaigns-source"),
-                () -> new CampaignStoreUpdater(campaignRecords, campaignDeadLetters, REGISTRY_PATIENCE));
+                () -> new CampaignStoreUpdater(campaignRecords, campaignDeadLetters, REGISTRY_PATIENCE,
+                        campaignChanges));
         Duration retention = settings.clickRetention();
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.CLICKS, retention, POINT, false),
@@ -236,8 +240,11 @@ public final class AttributionTopology {
      */
     private void addViews() {
         Duration retention = settings.clickRetention();
+        // Cached: every decided postback updates three buckets, and the postbacks of one campaign
+        // hour update the same ones, so the changelog and RocksDB get each bucket once per commit
+        // instead of once per postback. The query API reads through the cache.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueryStores.STATS),
-                KEYS, serdes.valueSerde(StatsBucket.class)));
+                KEYS, serdes.valueSerde(StatsBucket.class)).withCachingEnabled());
         for (String index : new String[] {QueryStores.CLICK_CONVERSIONS, QueryStores.TXN_CONVERSIONS}) {
             builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(index, retention, POINT, false),
                     KEYS, serdes.valueSerde(ClickConversions.class)));

@@ -34,16 +34,22 @@ final class CampaignStoreUpdater implements Processor<byte[], byte[], Void, Void
     private final CampaignRecords records;
     private final DeadLetterSink deadLetters;
     private final Duration registryPatience;
+    private final CampaignChanges changes;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, Campaign> campaigns;
     private Sensor deadLettered;
     private Sensor deadLetterFailures;
 
-    /** @param registryPatience how long to wait at one record for the registry before giving it up */
-    CampaignStoreUpdater(CampaignRecords records, DeadLetterSink deadLetters, Duration registryPatience) {
+    /**
+     * @param registryPatience how long to wait at one record for the registry before giving it up
+     * @param changes          told after each change of the store (restores run through here too)
+     */
+    CampaignStoreUpdater(CampaignRecords records, DeadLetterSink deadLetters, Duration registryPatience,
+                         CampaignChanges changes) {
         this.records = records;
         this.deadLetters = deadLetters;
         this.registryPatience = registryPatience;
+        this.changes = changes;
     }
 
     @Override
@@ -61,8 +67,10 @@ final class CampaignStoreUpdater implements Processor<byte[], byte[], Void, Void
         CampaignRecords.Decoded decoded = decode(record);
         if (decoded instanceof CampaignRecords.Readable readable) {
             campaigns.put(readable.campaignId(), readable.campaign());
+            changes.changed();
         } else if (decoded instanceof CampaignRecords.Removed removed) {
             campaigns.delete(removed.campaignId());
+            changes.changed();
         } else if (decoded instanceof CampaignRecords.Unreadable unreadable) {
             giveUp(record, unreadable);
         }

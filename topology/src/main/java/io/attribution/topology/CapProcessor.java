@@ -11,7 +11,6 @@ import io.attribution.avro.RejectionReason;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.DateTimeException;
@@ -39,16 +38,21 @@ import java.util.Optional;
  */
 final class CapProcessor implements Processor<String, ConversionCandidate, String, Outcome> {
 
+    private final CampaignChanges campaignChanges;
     private ProcessorContext<String, Outcome> context;
-    private KeyValueStore<String, Campaign> campaigns;
+    private DecodedCampaigns campaigns;
     private WindowStore<String, Long> counters;
     private WindowStore<String, CapHold> holds;
     private WindowStore<String, Long> cancelledBeforeHolds;
 
+    CapProcessor(CampaignChanges campaignChanges) {
+        this.campaignChanges = campaignChanges;
+    }
+
     @Override
     public void init(ProcessorContext<String, Outcome> context) {
         this.context = context;
-        this.campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
+        this.campaigns = new DecodedCampaigns(context.getStateStore(StoreNames.CAMPAIGNS), campaignChanges);
         this.counters = context.getStateStore(StoreNames.CAP_COUNTERS);
         this.holds = context.getStateStore(StoreNames.CONVERSION_CAPS);
         this.cancelledBeforeHolds = context.getStateStore(StoreNames.CAPPED_CONVERSIONS);

@@ -35,7 +35,8 @@ final class ConversionIndex {
      * @return when the conversion was created, as far as this index knows
      */
     Instant record(String key, AttributedConversion conversion, Instant fileAt) {
-        Optional<KeyValue<Long, ClickConversions>> known = WindowedStores.latest(store, key);
+        // A key is refiled where it was found, so a known one is usually where a new one is filed.
+        Optional<KeyValue<Long, ClickConversions>> known = WindowedStores.latest(store, key, fileAt.toEpochMilli());
         List<AttributedConversion> conversions = new ArrayList<>();
         Map<String, Long> createdAt = new HashMap<>();
         boolean truncated = false;

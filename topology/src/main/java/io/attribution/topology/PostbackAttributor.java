@@ -9,12 +9,12 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,34 +38,38 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
     private final Clock clock;
     private final InputPlacement placement;
     private final boolean endsGrace;
+    private final CampaignChanges campaignChanges;
     private ProcessorContext<String, Outcome> context;
     private WindowStore<String, Click> clicks;
-    private KeyValueStore<String, Campaign> campaigns;
+    private DecodedCampaigns campaigns;
     private PendingPostbacks pending;
     private long lastStreamTime = Long.MIN_VALUE;
     private Instant streamTimeMovedAt;
 
     private PostbackAttributor(AttributionSettings settings, EventTimeBounds bounds, Clock clock,
-                               InputPlacement placement, boolean endsGrace) {
+                               InputPlacement placement, boolean endsGrace, CampaignChanges campaignChanges) {
         this.settings = settings;
         this.bounds = bounds;
         this.clock = clock;
         this.placement = placement;
         this.endsGrace = endsGrace;
+        this.campaignChanges = campaignChanges;
     }
 
     /** Reads {@code postbacks.raw}: sends misplaced postbacks round, and ends the grace of waiting ones. */
-    static PostbackAttributor ofInput(AttributionSettings settings, EventTimeBounds bounds, Clock clock) {
+    static PostbackAttributor ofInput(AttributionSettings settings, EventTimeBounds bounds, Clock clock,
+                                      CampaignChanges campaignChanges) {
         return new PostbackAttributor(settings, bounds, clock,
-                InputPlacement.checkedAgainst(settings.inputPartitions()), true);
+                InputPlacement.checkedAgainst(settings.inputPartitions()), true, campaignChanges);
     }
 
     /**
      * Reads the postbacks of the misplaced-input topic, on their click's partition by now. The
      * input's attributor, on the same task and the same stores, ends the grace of those that wait.
      */
-    static PostbackAttributor ofLoop(AttributionSettings settings, EventTimeBounds bounds, Clock clock) {
-        return new PostbackAttributor(settings, bounds, clock, InputPlacement.alreadyPlaced(), false);
+    static PostbackAttributor ofLoop(AttributionSettings settings, EventTimeBounds bounds, Clock clock,
+                                     CampaignChanges campaignChanges) {
+        return new PostbackAttributor(settings, bounds, clock, InputPlacement.alreadyPlaced(), false, campaignChanges);
     }
 
     @Override
@@ -73,7 +77,7 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
         placement.init(context);
         this.context = context;
         this.clicks = context.getStateStore(StoreNames.CLICKS);
-        this.campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
+        this.campaigns = new DecodedCampaigns(context.getStateStore(StoreNames.CAMPAIGNS), campaignChanges);
         this.pending = new PendingPostbacks(context.getStateStore(StoreNames.PENDING_POSTBACKS),
                 context.getStateStore(StoreNames.PENDING_POSTBACKS_BY_TIME));
         if (endsGrace) {
@@ -160,18 +164,20 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
 
         private final EventTimeBounds bounds;
         private final InputPlacement placement;
+        private final CampaignChanges campaignChanges;
         private ProcessorContext<String, Outcome> context;
         private WindowStore<String, Click> clicks;
-        private KeyValueStore<String, Campaign> campaigns;
+        private DecodedCampaigns campaigns;
         private PendingPostbacks pending;
 
         /**
          * @param placement checked against the input's partition count for {@code clicks}; already
          *                  placed for the clicks of the misplaced-input topic
          */
-        ClickArrivals(EventTimeBounds bounds, InputPlacement placement) {
+        ClickArrivals(EventTimeBounds bounds, InputPlacement placement, CampaignChanges campaignChanges) {
             this.bounds = bounds;
             this.placement = placement;
+            this.campaignChanges = campaignChanges;
         }
 
         @Override
@@ -179,7 +185,7 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
             placement.init(context);
             this.context = context;
             this.clicks = context.getStateStore(StoreNames.CLICKS);
-            this.campaigns = context.getStateStore(StoreNames.CAMPAIGNS);
+            this.campaigns = new DecodedCampaigns(context.getStateStore(StoreNames.CAMPAIGNS), campaignChanges);
             this.pending = new PendingPostbacks(context.getStateStore(StoreNames.PENDING_POSTBACKS),
                     context.getStateStore(StoreNames.PENDING_POSTBACKS_BY_TIME));
         }
@@ -199,8 +205,10 @@ final class PostbackAttributor implements Processor<String, RawPostback, String,
                 return;
             }
             clicks.put(clickId, click, click.getClickedAt().toEpochMilli());
-            Campaign campaign = campaigns.get(click.getCampaignId());
-            for (RawPostback postback : pending.release(clickId)) {
+            List<RawPostback> released = pending.release(clickId);
+            // Most clicks never had a postback waiting: their campaign is not looked up.
+            Campaign campaign = released.isEmpty() ? null : campaigns.get(click.getCampaignId());
+            for (RawPostback postback : released) {
                 Outcome outcome = AttributionRules.attribute(postback, click, campaign);
                 context.forward(new Record<>(outcome.clickId(), outcome, postback.getReceivedAt().toEpochMilli()));
             }

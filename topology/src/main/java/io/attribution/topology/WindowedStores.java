@@ -27,4 +27,15 @@ final class WindowedStores {
             return values.hasNext() ? Optional.of(values.next()) : Optional.empty();
         }
     }
+
+    /**
+     * As {@link #latest(WindowStore, String)}, looking first at {@code likelyAt}: one get in one
+     * segment, where the scan opens an iterator in every segment. Only for stores that hold at
+     * most one live value per key (each refiled where it was found, a new one filed only when none
+     * was found): the value found there is then the latest.
+     */
+    static <V> Optional<KeyValue<Long, V>> latest(WindowStore<String, V> store, String key, long likelyAt) {
+        V there = store.fetch(key, likelyAt);
+        return there != null ? Optional.of(KeyValue.pair(likelyAt, there)) : latest(store, key);
+    }
 }

@@ -3,6 +3,7 @@ package io.attribution.topology;
 import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.Campaign;
 import io.attribution.avro.Goal;
+import io.attribution.avro.RejectionReason;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -108,6 +109,36 @@ class CampaignStoreTest {
 
         assertThat(topology.campaignDeadLetters).hasSize(1);
         assertThat(payoutOfASale()).isEqualByComparingTo("20.00");
+    }
+
+    @Test
+    void aCampaignIsDecodedOnceByEachReaderUntilItChangesNotOnEveryPostback() {
+        payoutOfASale();
+        long decodedOnce = topology.serdes.decoded(Campaign.class);
+
+        for (int sale = 0; sale < 5; sale++) {
+            assertThat(payoutOfASale()).isEqualByComparingTo("10.00");
+        }
+
+        assertThat(topology.serdes.decoded(Campaign.class)).isEqualTo(decodedOnce);
+    }
+
+    @Test
+    void everyChangeOfACampaignIsSeenByThePostbacksAfterIt() {
+        assertThat(payoutOfASale()).isEqualByComparingTo("10.00");
+
+        topology.campaign(campaign("c", SALE_20).setDefaultGoalId("sale").build());
+        assertThat(payoutOfASale()).isEqualByComparingTo("20.00");
+        assertThat(payoutOfASale()).isEqualByComparingTo("20.00");
+
+        topology.campaign(campaign("c", SALE_10).setDefaultGoalId("sale").build());
+        assertThat(payoutOfASale()).isEqualByComparingTo("10.00");
+
+        topology.deleteCampaign("c");
+        String clickId = "click-" + ++clicks;
+        topology.click(click(clickId, "c", NOW.minus(Duration.ofMinutes(5))));
+        topology.postback(postback(clickId, NOW, "goal_value", "sale", "sale_amount", "100"));
+        assertThat(topology.rejected.readValue().getReason()).isEqualTo(RejectionReason.UNKNOWN_CAMPAIGN);
     }
 
     private BigDecimal payoutOfASale() {

@@ -62,7 +62,7 @@ class PendingExpiryMeasurement {
         byTime.flush();
         PostbackAttributor attributor = PostbackAttributor.ofInput(AttributionSettings.defaults(),
                 new EventTimeBounds(Clock.systemUTC(), AttributionSettings.DEFAULT_MAX_EVENT_TIME_SKEW,
-                        AttributionSettings.DEFAULT_CLICK_RETENTION), Clock.systemUTC());
+                        AttributionSettings.DEFAULT_CLICK_RETENTION), Clock.systemUTC(), new CampaignChanges());
         attributor.init(context);
         Punctuator graceCheck = context.scheduledPunctuators().get(0).getPunctuator();
 

@@ -11,10 +11,13 @@ import io.attribution.avro.RejectedPostback;
 import io.attribution.avro.RejectionReason;
 import io.attribution.avro.StatsBucket;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.internals.CachingKeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,6 +200,17 @@ class QueryViewsTest {
             range.forEachRemaining(entry -> hours.add(StatsKey.hourOf(entry.key)));
         }
         assertThat(hours).hasSize(8).isSorted().first().isEqualTo(NOW.plus(Duration.ofHours(5)));
+    }
+
+    @Test
+    void theStatsStoreIsCachedSoTheBucketsOfOneHourAreWrittenOncePerCommitNotOncePerPostback() {
+        StateStore layer = topology.driver.<String, StatsBucket>getKeyValueStore(QueryStores.STATS);
+        boolean cached = false;
+        while (layer instanceof WrappedStateStore<?, ?, ?> wrapper) {
+            cached |= wrapper instanceof CachingKeyValueStore;
+            layer = wrapper.wrapped();
+        }
+        assertThat(cached).as("a record cache between the stats processors and RocksDB").isTrue();
     }
 
     private StatsBucket stats(String key) {
