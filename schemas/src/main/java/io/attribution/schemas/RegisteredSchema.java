@@ -5,7 +5,6 @@ import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SchemaParseException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The value schema of a topic, registered in the registry, and the content id it is held under,
  * kept verified in the background: records are written under that id without asking the registry
- * (see {@link #serializer()}), so a registry that does not answer never holds up a writer.
+ * (see {@link #frame}), so a registry that does not answer never holds up a writer.
  *
  * <p>Every check interval the registry is asked, within the request timeout, whether it still holds
  * our schema under that id. A registry that restarted empty (in-memory storage) no longer does, or
@@ -91,7 +90,7 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
     private final Duration requestTimeout;
     private final ScheduledExecutorService checker;
     private final CountDownLatch firstCheck = new CountDownLatch(1);
-    private final FramedAvroSerializer<V> framer;
+    private final FramedAvroWriter<V> framer;
     private volatile Known known = new Known(State.UNREGISTERED, OptionalLong.empty(), "not registered yet");
     private volatile Confirmation confirmation = (contentId, checkStartedNanos) -> { };
 
@@ -103,7 +102,7 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
         this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
         this.registry = new BoundedRegistryClient(registryUrl, requestTimeout);
         this.requestTimeout = requestTimeout;
-        this.framer = new FramedAvroSerializer<>(subject, schema, this::contentId);
+        this.framer = new FramedAvroWriter<>(subject, schema);
         this.checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "registry-check-" + subject);
             thread.setDaemon(true);
@@ -144,19 +143,14 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
         return new Health(now.state(), now.detail());
     }
 
-    /** Writes values under the verified id; refuses them ({@link FramedAvroSerializer.SchemaIdUnknownException}) without one. */
-    public Serializer<V> serializer() {
-        return framer;
-    }
-
     /**
      * A record's bytes under the verified id, with that id, so that the writer can tell later
      * whether the registry still held it ({@link #onConfirmed}).
      *
-     * @throws FramedAvroSerializer.SchemaIdUnknownException while no id is verified
+     * @throws FramedAvroWriter.SchemaIdUnknownException while no id is verified
      */
     public Framed frame(V record) {
-        long id = contentId().orElseThrow(() -> new FramedAvroSerializer.SchemaIdUnknownException(
+        long id = contentId().orElseThrow(() -> new FramedAvroWriter.SchemaIdUnknownException(
                 "the registry is not known to hold the schema of " + subject + " right now"));
         return new Framed(id, framer.frame(id, record));
     }

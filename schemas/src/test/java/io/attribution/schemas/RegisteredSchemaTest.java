@@ -65,7 +65,7 @@ class RegisteredSchemaTest {
         restartEmptyThenRegister(SpecificData.get().getSchema(Campaign.class).toString());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> schema.contentId().equals(OptionalLong.of(2)));
-        assertThat(schema.serializer().serialize(Topics.POSTBACKS_RAW.name(), postback()))
+        assertThat(schema.frame(postback()).bytes())
                 .startsWith(0, 0, 0, 0, 2);
     }
 
@@ -98,8 +98,8 @@ class RegisteredSchemaTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> schema.health().state() == RegisteredSchema.State.UNVERIFIED);
         assertThat(schema.contentId()).isEmpty();
-        assertThatThrownBy(() -> schema.serializer().serialize(Topics.POSTBACKS_RAW.name(), postback()))
-                .isInstanceOf(FramedAvroSerializer.SchemaIdUnknownException.class);
+        assertThatThrownBy(() -> schema.frame(postback()))
+                .isInstanceOf(FramedAvroWriter.SchemaIdUnknownException.class);
     }
 
     /** What an in-memory registry looks like after a restart: nothing in it, ids handed out from 1 again. */

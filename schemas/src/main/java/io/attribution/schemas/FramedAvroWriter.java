@@ -7,41 +7,26 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.OptionalLong;
-import java.util.function.Supplier;
 
 /**
  * Writes a record in the Confluent wire format (magic byte 0, the 4-byte content id, Avro binary),
  * the same bytes as {@link RegistrySerdes}' serializer, under a content id it is given: it never
- * calls the registry, so a {@code send} cannot wait on it. Without a content id it refuses the record.
+ * calls the registry, so a {@code send} cannot wait on it.
  */
-final class FramedAvroSerializer<V extends SpecificRecord> implements Serializer<V> {
+final class FramedAvroWriter<V extends SpecificRecord> {
 
     private static final byte MAGIC_BYTE = 0;
 
     private final String subject;
-    private final Supplier<OptionalLong> contentId;
     private final DatumWriter<V> writer;
 
-    /** @param contentId the id the registry is known to hold the schema under, empty while it is not known */
-    FramedAvroSerializer(String subject, Schema schema, Supplier<OptionalLong> contentId) {
+    FramedAvroWriter(String subject, Schema schema) {
         this.subject = subject;
-        this.contentId = contentId;
         this.writer = new SpecificDatumWriter<>(schema);
-    }
-
-    @Override
-    public byte[] serialize(String topic, V record) {
-        if (record == null) {
-            return null;
-        }
-        return frame(contentId.get().orElseThrow(() -> new SchemaIdUnknownException(
-                "the registry is not known to hold the schema of " + subject + " right now")), record);
     }
 
     /** The record's bytes under the given content id. */
