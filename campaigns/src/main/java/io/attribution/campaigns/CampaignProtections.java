@@ -3,7 +3,6 @@ package io.attribution.campaigns;
 import io.attribution.avro.Campaign;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * A campaign with its protections in the form the edge checks them: the address allow-list parsed
@@ -53,9 +52,6 @@ public final class CampaignProtections {
      * {@link SecurityToken#matches} tells, in constant time, with the campaign's digest computed once.
      */
     public boolean matchesTokenDigest(String presentedDigest) {
-        if (presentedDigest == null || tokenDigest == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(presentedDigest.getBytes(StandardCharsets.UTF_8), tokenDigest);
+        return tokenDigest != null && SecurityToken.sameDigest(presentedDigest, tokenDigest);
     }
 }

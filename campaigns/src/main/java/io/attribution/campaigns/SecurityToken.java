@@ -28,11 +28,16 @@ public final class SecurityToken {
 
     /** Whether a stored digest is that of the campaign's token; constant time in the token. */
     public static boolean matchesDigest(String storedDigest, String campaignToken) {
-        if (storedDigest == null || campaignToken == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(storedDigest.getBytes(StandardCharsets.UTF_8),
-                digest(campaignToken).getBytes(StandardCharsets.UTF_8));
+        return campaignToken != null
+                && sameDigest(storedDigest, digest(campaignToken).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether a stored digest is the given one (a {@link #digest}'s UTF-8 bytes, computed once by a
+     * caller that checks many postbacks against it); constant time.
+     */
+    public static boolean sameDigest(String storedDigest, byte[] digest) {
+        return storedDigest != null && MessageDigest.isEqual(storedDigest.getBytes(StandardCharsets.UTF_8), digest);
     }
 
     /** Whether a token in clear is the campaign's; constant time, whatever the lengths. */
