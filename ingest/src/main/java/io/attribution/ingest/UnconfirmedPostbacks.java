@@ -5,11 +5,10 @@ import io.attribution.schemas.RegisteredSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The postbacks stored since the registry last confirmed the schema id they were written under.
@@ -36,7 +35,8 @@ final class UnconfirmedPostbacks implements RegisteredSchema.Confirmation {
     static final long NO_ID = -1;
 
     private final int capacity;
-    private final Map<String, Stored> byRequestId = new LinkedHashMap<>();
+    /** In the order they were noted, which is the order of their acknowledgements. */
+    private final Deque<Stored> stored = new ArrayDeque<>();
     private Rewriter rewriter = postback -> { };
 
     UnconfirmedPostbacks(int capacity) {
@@ -49,15 +49,15 @@ final class UnconfirmedPostbacks implements RegisteredSchema.Confirmation {
 
     /** Whether one more postback may be stored now. */
     synchronized boolean hasRoom() {
-        return byRequestId.size() < capacity;
+        return stored.size() < capacity;
     }
 
     synchronized void stored(RawPostback postback, long contentId, long acknowledgedAt) {
-        byRequestId.put(postback.getRequestId(), new Stored(postback, contentId, acknowledgedAt));
+        stored.addLast(new Stored(postback, contentId, acknowledgedAt));
     }
 
     synchronized int size() {
-        return byRequestId.size();
+        return stored.size();
     }
 
     @Override
@@ -65,14 +65,11 @@ final class UnconfirmedPostbacks implements RegisteredSchema.Confirmation {
         List<RawPostback> stale = new ArrayList<>();
         Rewriter again;
         synchronized (this) {
-            for (Iterator<Stored> it = byRequestId.values().iterator(); it.hasNext(); ) {
-                Stored stored = it.next();
-                if (stored.acknowledgedAt() - checkStartedNanos >= 0) {
-                    continue; // Stored while the check ran: the next one tells.
-                }
-                it.remove();
-                if (stored.contentId() != contentId) {
-                    stale.add(stored.postback());
+            // Up to the first stored while the check ran: the next check tells of that one and the rest.
+            while (!stored.isEmpty() && stored.peekFirst().acknowledgedAt() - checkStartedNanos < 0) {
+                Stored confirmedOrStale = stored.pollFirst();
+                if (confirmedOrStale.contentId() != contentId) {
+                    stale.add(confirmedOrStale.postback());
                 }
             }
             again = rewriter;
