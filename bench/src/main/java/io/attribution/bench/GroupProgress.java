@@ -41,6 +41,15 @@ final class GroupProgress {
      * reads (global stores aside: they always read their whole topic).
      */
     static GroupProgress startAtEnd(Admin admin, String applicationId, Topology topology) throws Exception {
+        GroupProgress progress = fromStart(admin, applicationId, topology);
+        Map<TopicPartition, OffsetAndMetadata> start = progress.ends(progress.partitions(progress.sources)).entrySet()
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, entry -> new OffsetAndMetadata(entry.getValue())));
+        admin.alterConsumerGroupOffsets(applicationId, start).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return progress;
+    }
+
+    /** For an application that reads what its topics already hold: its group's offsets are left as they are. */
+    static GroupProgress fromStart(Admin admin, String applicationId, Topology topology) throws Exception {
         Set<String> read = new HashSet<>();
         for (TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
             for (TopologyDescription.Node node : subtopology.nodes()) {
@@ -51,11 +60,7 @@ final class GroupProgress {
         }
         // Repartition topics appear under their short names and do not exist yet: left for caughtUp.
         read.retainAll(admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        GroupProgress progress = new GroupProgress(admin, applicationId, read);
-        Map<TopicPartition, OffsetAndMetadata> start = progress.ends(progress.partitions(read)).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, entry -> new OffsetAndMetadata(entry.getValue())));
-        admin.alterConsumerGroupOffsets(applicationId, start).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        return progress;
+        return new GroupProgress(admin, applicationId, read);
     }
 
     /**

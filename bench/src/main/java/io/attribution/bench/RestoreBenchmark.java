@@ -6,30 +6,25 @@ import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
 import io.attribution.schemas.AvroTrust;
 import io.attribution.schemas.RegistrySerdes;
-import io.attribution.schemas.Topics;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.AttributionTopology;
 import io.attribution.topology.DeadLetterProducer;
 import io.attribution.topology.StreamsSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,6 +39,7 @@ public final class RestoreBenchmark {
     private static final String RESULT_FILE = "restore.txt";
     private static final Map<String, String> DEFAULTS = Map.of("clicks", "1000000", "partitions", "3");
     private static final Duration PATIENCE = Duration.ofMinutes(20);
+    private static final String APPLICATION_ID = "restore-bench";
 
     private RestoreBenchmark() {
     }
@@ -67,12 +63,12 @@ public final class RestoreBenchmark {
                 loader.loadCampaign();
                 loader.load(new RoundInput("restore", clicks, 0, false));
             }
-            Properties properties = StreamsSettings.of("restore-bench", bootstrapServers, stateRoot, Map.of());
+            Properties properties = StreamsSettings.of(APPLICATION_ID, bootstrapServers, stateRoot, Map.of());
             AttributionSettings settings = AttributionSettings.defaults().withInputPartitions(partitions);
 
             long processStart = System.nanoTime();
             try (Instance first = Instance.start(serdes, properties, settings)) {
-                awaitClicksConsumed(bootstrapServers, partitions);
+                awaitCaughtUp(bootstrapServers, first.topology());
             }
             double processSeconds = (System.nanoTime() - processStart) / 1e9;
             progress("processed the clicks in %.1f s; deleting the state directory", processSeconds);
@@ -101,25 +97,17 @@ public final class RestoreBenchmark {
         }
     }
 
-    /** Until the application's committed position on {@code clicks} is the end of every partition. */
-    private static void awaitClicksConsumed(String bootstrapServers, int partitions) throws Exception {
+    /** Until the application's committed positions reach the end of all it reads, the clicks included. */
+    private static void awaitCaughtUp(String bootstrapServers, Topology topology) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int partition = 0; partition < partitions; partition++) {
-                latest.put(new TopicPartition(Topics.CLICKS.name(), partition), OffsetSpec.latest());
-            }
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+            GroupProgress progress = GroupProgress.fromStart(admin, APPLICATION_ID, topology);
             long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (System.nanoTime() < deadline) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("restore-bench")
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                if (ends.entrySet().stream().allMatch(end -> committed.get(end.getKey()) != null
-                        && committed.get(end.getKey()).offset() >= end.getValue().offset())) {
-                    return;
+            while (!progress.caughtUp()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("clicks not consumed within " + PATIENCE);
                 }
                 Thread.sleep(500);
             }
-            throw new IllegalStateException("clicks not consumed within " + PATIENCE);
         }
     }
 
@@ -128,7 +116,8 @@ public final class RestoreBenchmark {
     }
 
     /** A running topology, closed (with its dead-letter producer) when done. */
-    private record Instance(KafkaStreams streams, DeadLetterProducer deadLetters) implements AutoCloseable {
+    private record Instance(Topology topology, KafkaStreams streams, DeadLetterProducer deadLetters)
+            implements AutoCloseable {
 
         static Instance start(RegistrySerdes serdes, Properties properties, AttributionSettings settings)
                 throws InterruptedException {
@@ -138,8 +127,8 @@ public final class RestoreBenchmark {
         static Instance start(RegistrySerdes serdes, Properties properties, AttributionSettings settings,
                               StateRestoreListener listener) throws InterruptedException {
             DeadLetterProducer deadLetters = new DeadLetterProducer(properties);
-            KafkaStreams streams = new KafkaStreams(AttributionTopology.build(serdes, properties, settings,
-                    deadLetters), properties);
+            Topology topology = AttributionTopology.build(serdes, properties, settings, deadLetters);
+            KafkaStreams streams = new KafkaStreams(topology, properties);
             if (listener != null) {
                 streams.setGlobalStateRestoreListener(listener);
             }
@@ -151,7 +140,7 @@ public final class RestoreBenchmark {
                 }
                 Thread.sleep(10);
             }
-            return new Instance(streams, deadLetters);
+            return new Instance(topology, streams, deadLetters);
         }
 
         @Override
