@@ -1,5 +1,6 @@
 package io.attribution.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,11 +53,23 @@ final class RefusalRecords {
         return kept;
     }
 
-    /** {@code text} cut to {@code maxChars}, or null for null. */
+    /**
+     * {@code text} as UTF-8 stores it (a lone surrogate becomes '?'), cut to {@code maxChars}
+     * without splitting a surrogate pair, or null for null: the answer, which quotes it, and the
+     * record then say the same.
+     */
     static String text(String text, int maxChars) {
-        if (text == null || text.length() <= maxChars) {
-            return text;
+        if (text == null) {
+            return null;
         }
-        return text.substring(0, maxChars - CUT.length()) + CUT;
+        String stored = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        if (stored.length() <= maxChars) {
+            return stored;
+        }
+        int end = maxChars - CUT.length();
+        if (Character.isHighSurrogate(stored.charAt(end - 1))) {
+            end--;
+        }
+        return stored.substring(0, end) + CUT;
     }
 }

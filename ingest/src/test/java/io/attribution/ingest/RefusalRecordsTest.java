@@ -45,6 +45,14 @@ class RefusalRecordsTest {
         assertThat(RefusalRecords.text(null, 256)).isNull();
     }
 
+    @Test
+    void textsAreWhatUtf8StoresSoThatAnswerAndRecordAgree() {
+        assertThat(RefusalRecords.text("click_id has conflicting values [a, \ud800]", 256))
+                .isEqualTo("click_id has conflicting values [a, ?]");
+        String pairAtTheCut = "a".repeat(254) + "\ud83d\ude00" + "b";
+        assertThat(RefusalRecords.text(pairAtTheCut, 256)).isEqualTo("a".repeat(254) + RefusalRecords.CUT);
+    }
+
     private static int chars(Map<String, List<String>> params) {
         return params.entrySet().stream().mapToInt(e -> e.getValue().stream()
                 .mapToInt(v -> e.getKey().length() + v.length()).sum()).sum();
