@@ -1,5 +1,6 @@
 package io.attribution.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.attribution.admin.CampaignAdmin;
 import io.attribution.admin.CampaignFiles;
 import io.attribution.admin.CampaignJson;
@@ -13,10 +14,14 @@ import picocli.CommandLine.ParentCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /** {@code campaigns list | put FILE... | pause ID | resume ID}: the admin API's jobs, straight on Kafka. */
 @Command(name = "campaigns", description = "List, create, update, pause and resume campaigns "
@@ -64,6 +69,8 @@ final class CampaignsCommand {
         try (CampaignAdmin admin = admin()) {
             admin.setStatus(campaignId, status);
             System.out.println("Campaign " + campaignId + " is " + status);
+        } catch (NoSuchElementException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (`campaigns list` shows those there are)", e);
         }
         return 0;
     }
@@ -76,16 +83,35 @@ final class CampaignsCommand {
                 campaigns.addAll(CampaignFiles.read(file.getFileName().toString(), content));
             } catch (io.attribution.admin.InvalidCampaignException e) {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            } catch (JsonProcessingException e) {
+                // The parser's own message, without the snippet of the file it appends on more lines.
+                throw new IllegalArgumentException(file + ": not valid JSON or YAML: "
+                        + e.getOriginalMessage().lines().findFirst().orElse("") + location(e), e);
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException(file + ": no such file", e);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(file + ": cannot be read: " + e, e);
             }
         }
         return campaigns;
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")";
     }
 
     private CampaignAdmin admin() throws Exception {
         PipelineSettings settings = parent.settings();
         PipelineSettings.KafkaAndRegistry kafka = settings.kafkaAndRegistry();
         // A new cluster has no campaigns topic yet: a write would wait a minute for it, then fail.
-        TopicProvisioner.ensureTopics(kafka.bootstrapServers(), settings);
+        try {
+            TopicProvisioner.ensureTopics(kafka.bootstrapServers(), settings);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new IllegalArgumentException("could not create or find the topics at " + kafka.bootstrapServers()
+                    + (e instanceof TimeoutException ? ": Kafka did not answer in time" : ": " + e.getCause())
+                    + "; check " + PipelineSettings.environmentName(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS), e);
+        }
         CampaignAdmin admin = new CampaignAdmin(kafka.bootstrapServers(), new RegistrySerdes(kafka.registryUrl()));
         if (!admin.awaitCatalog(CATALOG_TIMEOUT)) {
             admin.close();

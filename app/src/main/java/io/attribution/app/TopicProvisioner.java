@@ -30,6 +30,8 @@ public final class TopicProvisioner {
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
     private static final Duration LEADER_WAIT = Duration.ofSeconds(60);
     private static final Duration LEADER_POLL = Duration.ofMillis(50);
+    /** How long one call may wait for the cluster, which answers within milliseconds when it is there. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private TopicProvisioner() {
     }
@@ -50,9 +52,9 @@ public final class TopicProvisioner {
     public static int inputPartitions(String bootstrapServers)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         List<String> inputs = List.of(Topics.CLICKS.name(), Topics.POSTBACKS_RAW.name());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = admin(bootstrapServers)) {
             Map<String, TopicDescription> described = admin.describeTopics(inputs).allTopicNames()
-                    .get(30, TimeUnit.SECONDS);
+                    .get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             int clicks = described.get(Topics.CLICKS.name()).partitions().size();
             int postbacks = described.get(Topics.POSTBACKS_RAW.name()).partitions().size();
             if (clicks != postbacks) {
@@ -76,11 +78,11 @@ public final class TopicProvisioner {
         }
         topics.add(new NewTopic(Topics.DEAD_LETTERS, Optional.of(partitions), replication));
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = admin(bootstrapServers)) {
             var results = admin.createTopics(topics).values();
             for (var entry : results.entrySet()) {
                 try {
-                    entry.getValue().get(30, TimeUnit.SECONDS);
+                    entry.getValue().get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                     LOG.info("Created topic {}", entry.getKey());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
@@ -90,6 +92,15 @@ public final class TopicProvisioner {
             }
             awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
         }
+    }
+
+    /**
+     * An admin client whose calls give up when the waits on them do: otherwise closing it after a
+     * timeout waits out Kafka's default minute for the calls still pending.
+     */
+    private static Admin admin(String bootstrapServers) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis()));
     }
 
     /**
@@ -104,7 +115,7 @@ public final class TopicProvisioner {
         while (Instant.now().isBefore(deadline)) {
             Map<String, TopicDescription> described;
             try {
-                described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                described = admin.describeTopics(names).allTopicNames().get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;

@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,12 +92,62 @@ class CampaignsCommandIT {
         assertThat(list.out()).doesNotContain("\"campaign_id\" : \"bad\"");
     }
 
+    @Test
+    void aMissingOrMalformedFileIsOneLineNamingTheFile() throws Exception {
+        Path config = config(kit.bootstrapServers(), kit.registryUrl());
+        Path malformed = Files.writeString(dir.resolve("broken.yaml"), "campaign_id: [unclosed\ngoals: {\n");
+
+        Run missing = cli("--config", config.toString(), "campaigns", "put", dir.resolve("absent.yaml").toString());
+        Run broken = cli("--config", config.toString(), "campaigns", "put", malformed.toString());
+
+        assertOneLineError(missing, "absent.yaml: no such file");
+        assertOneLineError(broken, "broken.yaml: not valid JSON or YAML");
+        assertThat(broken.err()).contains("(line ");
+    }
+
+    @Test
+    void pausingACampaignThatDoesNotExistIsOneLine() throws Exception {
+        Path config = config(kit.bootstrapServers(), kit.registryUrl());
+
+        Run pause = cli("--config", config.toString(), "campaigns", "pause", "no-such-campaign");
+
+        assertOneLineError(pause, "no campaign no-such-campaign");
+    }
+
+    @Test
+    void anUnreachableKafkaIsOneLineNamingTheSettingWithinHalfAMinute() throws Exception {
+        Path config = config("127.0.0.1:" + closedPort(), kit.registryUrl());
+
+        Run list = cli("--config", config.toString(), "campaigns", "list");
+
+        assertThat(list.exitCode()).as(list.err()).isEqualTo(2);
+        assertThat(list.err()).as("no stack trace").doesNotContain("\tat ");
+        assertThat(list.err().strip().lines().reduce((first, second) -> second).orElseThrow())
+                .contains("KAFKA_BOOTSTRAP_SERVERS").contains("did not answer");
+        assertThat(list.took()).isLessThan(Duration.ofSeconds(45));
+    }
+
+    /** Exit code 2 and, after any log lines, one line saying what to fix; no stack trace, nothing on standard output. */
+    private static void assertOneLineError(Run run, String expected) {
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).as("no stack trace").doesNotContain("\tat ").contains(expected);
+        assertThat(run.err().lines().filter(line -> !line.contains(" INFO "))).as(run.err()).hasSize(1);
+        assertThat(run.out()).isEmpty();
+    }
+
     private static void assertClean(Run run, String expectedOutput) {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains(expectedOutput);
         // Information only (the topics it created): no warning, error or stack trace.
         assertThat(run.err().lines()).as("standard error of a successful run").allMatch(line -> line.contains(" INFO "));
         assertThat(run.took()).isLessThan(PROMPT);
+    }
+
+    /** A loopback port nothing listens on: one the system just gave out and took back. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private Path config(String bootstrapServers, String registryUrl) throws IOException {
