@@ -6,6 +6,7 @@ import io.attribution.campaigns.CampaignCatalogMetrics;
 import io.attribution.http.JettyServers;
 import io.attribution.http.JsonAnswers;
 import io.attribution.http.JsonErrorPages;
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.RecordSerdes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -67,7 +68,15 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(String host, int port, String adminToken, String bootstrapServers,
                                     RecordSerdes serdes, PrometheusRegistry registry, Duration catalogMaxStale)
             throws Exception {
-        CampaignAdmin admin = new CampaignAdmin(bootstrapServers, serdes, catalogMaxStale);
+        return start(host, port, adminToken, KafkaClientSettings.plaintext(bootstrapServers), serdes, registry,
+                catalogMaxStale);
+    }
+
+    /** @param cluster the Kafka cluster and the operator's client settings for it (TLS, SASL) */
+    public static AdminServer start(String host, int port, String adminToken, KafkaClientSettings cluster,
+                                    RecordSerdes serdes, PrometheusRegistry registry, Duration catalogMaxStale)
+            throws Exception {
+        CampaignAdmin admin = new CampaignAdmin(cluster, serdes, catalogMaxStale);
         CampaignCatalogMetrics.register(registry, admin.catalog());
         AdminServer server;
         try {

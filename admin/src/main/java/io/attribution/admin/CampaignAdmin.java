@@ -5,6 +5,7 @@ import io.attribution.avro.Campaign;
 import io.attribution.avro.Goal;
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.campaigns.CampaignRules;
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.ProducerSettings;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
@@ -44,9 +45,21 @@ public final class CampaignAdmin implements AutoCloseable {
 
     /** @param maxStaleness how long the catalog may be stuck before every call is refused */
     public CampaignAdmin(String bootstrapServers, RecordSerdes serdes, Duration maxStaleness) {
-        this.producer = new KafkaProducer<>(ProducerSettings.safe(bootstrapServers, "campaign-admin"),
+        this(KafkaClientSettings.plaintext(bootstrapServers), serdes, maxStaleness);
+    }
+
+    public CampaignAdmin(KafkaClientSettings cluster, RecordSerdes serdes) {
+        this(cluster, serdes, CampaignCatalog.DEFAULT_MAX_STALENESS);
+    }
+
+    /**
+     * @param cluster      the Kafka cluster and the operator's client settings for it (TLS, SASL)
+     * @param maxStaleness how long the catalog may be stuck before every call is refused
+     */
+    public CampaignAdmin(KafkaClientSettings cluster, RecordSerdes serdes, Duration maxStaleness) {
+        this.producer = new KafkaProducer<>(ProducerSettings.safe(cluster, "campaign-admin"),
                 new StringSerializer(), serdes.valueSerializer(Topics.CAMPAIGNS));
-        this.catalog = CampaignCatalog.start(bootstrapServers, serdes, "admin-campaign-catalog", maxStaleness);
+        this.catalog = CampaignCatalog.start(cluster, serdes, "admin-campaign-catalog", maxStaleness);
     }
 
     /** The local copy of the campaigns topic, for health and metrics. */

@@ -4,6 +4,7 @@ import io.attribution.schemas.Topics;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.util.Map;
 
 /** What a newcomer needs after start: where things listen and a postback to fire. */
 final class Banner {
@@ -18,8 +19,9 @@ final class Banner {
         out.println();
         out.println("Postback pipeline started in " + startupMillis + " ms" + (pipeline.isEmbedded()
                 ? " (embedded Kafka broker and schema registry)" : ""));
-        out.println("  Kafka:     " + pipeline.bootstrapServers());
-        out.println("  Registry:  " + pipeline.serdes().registryUrl());
+        out.println("  Kafka:     " + pipeline.bootstrapServers() + clientSettings(pipeline.kafkaClients().masked()));
+        out.println("  Registry:  " + pipeline.serdes().registryUrl()
+                + clientSettings(pipeline.serdes().registry().masked()));
         out.println("  Ingest:    " + ingest.resolve("/postback") + "   (health: " + ingest.resolve("/readyz") + ")");
         pipeline.adminUri().ifPresent(admin -> out.println("  Admin API: " + admin.resolve("/campaigns")
                 + (pipeline.isEmbedded() ? "   (Authorization: Bearer " + pipeline.adminToken().orElseThrow() + ")" : "")));
@@ -52,5 +54,10 @@ final class Banner {
         out.println();
         out.println("Ctrl-C stops everything.");
         out.println();
+    }
+
+    /** The operator's client settings, secrets masked, or nothing when there are none. */
+    private static String clientSettings(Map<String, String> masked) {
+        return masked.isEmpty() ? "" : "   " + masked;
     }
 }

@@ -106,13 +106,14 @@ final class CampaignsCommand {
         PipelineSettings.KafkaAndRegistry kafka = settings.kafkaAndRegistry();
         // A new cluster has no campaigns topic yet: a write would wait a minute for it, then fail.
         try {
-            TopicProvisioner.ensureTopics(kafka.bootstrapServers(), settings);
+            // A refused login or TLS handshake comes out as its own line, naming the settings to check.
+            KafkaAccessFailure.explained(() -> TopicProvisioner.ensureTopics(kafka.kafka(), settings));
         } catch (TimeoutException | ExecutionException e) {
             throw new IllegalArgumentException("could not create or find the topics at " + kafka.bootstrapServers()
                     + (e instanceof TimeoutException ? ": Kafka did not answer in time" : ": " + e.getCause())
                     + "; check " + PipelineSettings.environmentName(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS), e);
         }
-        CampaignAdmin admin = new CampaignAdmin(kafka.bootstrapServers(), new RegistrySerdes(kafka.registryUrl()));
+        CampaignAdmin admin = new CampaignAdmin(kafka.kafka(), new RegistrySerdes(kafka.registry()));
         if (!admin.awaitCatalog(CATALOG_TIMEOUT)) {
             admin.close();
             throw new IllegalArgumentException("could not read the campaigns topic at " + kafka.bootstrapServers()

@@ -1,6 +1,7 @@
 package io.attribution.app;
 
 import io.attribution.avro.Click;
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.ProducerSettings;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
@@ -17,7 +18,11 @@ public final class ClickWriter implements AutoCloseable {
     private final KafkaProducer<String, Click> producer;
 
     public ClickWriter(String bootstrapServers, RecordSerdes serdes) {
-        this.producer = new KafkaProducer<>(ProducerSettings.safe(bootstrapServers, "click-writer"),
+        this(KafkaClientSettings.plaintext(bootstrapServers), serdes);
+    }
+
+    public ClickWriter(KafkaClientSettings cluster, RecordSerdes serdes) {
+        this.producer = new KafkaProducer<>(ProducerSettings.safe(cluster, "click-writer"),
                 new StringSerializer(), serdes.valueSerializer(Topics.CLICKS));
     }
 

@@ -1,5 +1,6 @@
 package io.attribution.app;
 
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topic;
 import org.apache.avro.specific.SpecificRecord;
@@ -29,17 +30,15 @@ public final class ConsoleTail implements Runnable, AutoCloseable {
     private final RecordSerdes serdes;
     private final PrintStream out;
 
-    public ConsoleTail(String bootstrapServers, RecordSerdes serdes, List<Topic<?>> topics, boolean fromBeginning,
+    public ConsoleTail(KafkaClientSettings cluster, RecordSerdes serdes, List<Topic<?>> topics, boolean fromBeginning,
                        PrintStream out) {
         this.serdes = serdes;
         this.out = out;
         this.topics = topics.stream().collect(Collectors.toMap(Topic::name, Function.identity()));
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "postback-pipeline-tail-" + UUID.randomUUID(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        String group = "postback-pipeline-tail-" + UUID.randomUUID();
+        this.consumer = new KafkaConsumer<>(cluster.consumer(group, Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(this.topics.keySet());
     }

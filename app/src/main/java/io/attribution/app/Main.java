@@ -128,20 +128,20 @@ public final class Main implements Callable<Integer> {
             Pipeline pipeline = Pipeline.start(parent.settings(), EnumSet.allOf(Pipeline.Part.class), true);
             if (pipeline.isEmbedded()) {
                 campaigns.addAll(0, DemoData.campaigns());
-                try (ClickWriter clicks = new ClickWriter(pipeline.bootstrapServers(), pipeline.serdes())) {
+                try (ClickWriter clicks = new ClickWriter(pipeline.kafkaClients(), pipeline.serdes())) {
                     for (Click click : DemoData.clicks()) {
                         clicks.write(click);
                     }
                 }
             }
-            try (CampaignAdmin admin = new CampaignAdmin(pipeline.bootstrapServers(), pipeline.serdes())) {
+            try (CampaignAdmin admin = new CampaignAdmin(pipeline.kafkaClients(), pipeline.serdes())) {
                 for (Campaign campaign : campaigns) {
                     admin.put(campaign);
                 }
             }
             List<AutoCloseable> extras = new ArrayList<>();
             if (!noTail) {
-                ConsoleTail tail = new ConsoleTail(pipeline.bootstrapServers(), pipeline.serdes(),
+                ConsoleTail tail = new ConsoleTail(pipeline.kafkaClients(), pipeline.serdes(),
                         List.of(Topics.CONVERSIONS_ATTRIBUTED, Topics.CONVERSIONS_REJECTED), false, System.out);
                 Thread thread = new Thread(tail, "console-tail");
                 thread.setDaemon(true);
@@ -218,7 +218,7 @@ public final class Main implements Callable<Integer> {
                                 "unknown topic '" + name + "'; one of " + Topics.all())));
             }
             PipelineSettings.KafkaAndRegistry kafka = settings.kafkaAndRegistry();
-            ConsoleTail tail = new ConsoleTail(kafka.bootstrapServers(), new RegistrySerdes(kafka.registryUrl()), topics,
+            ConsoleTail tail = new ConsoleTail(kafka.kafka(), new RegistrySerdes(kafka.registry()), topics,
                     true, System.out);
             Runtime.getRuntime().addShutdownHook(new Thread(tail::close, "shutdown"));
             tail.run();

@@ -13,6 +13,7 @@ import io.attribution.management.ManagementServer;
 import io.attribution.query.AttributionQueryApi;
 import io.attribution.query.QueryServer;
 import io.attribution.query.routing.QueryRouter;
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.RegisteredSchema;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.topology.AttributionSettings;
@@ -60,7 +61,7 @@ public final class Pipeline implements AutoCloseable {
     private final HealthChecks health = new HealthChecks();
     private CompletableFuture<KafkaStreams.State> topologyFailed = new CompletableFuture<>();
     private ManagementServer management;
-    private String bootstrapServers;
+    private KafkaClientSettings kafka;
     private RegistrySerdes serdes;
     private IngestServer ingest;
     private AdminServer admin;
@@ -107,6 +108,12 @@ public final class Pipeline implements AutoCloseable {
         Optional<String> configuredKafka = settings.optional(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS);
         Optional<String> configuredRegistry = settings.optional(PipelineSettings.REGISTRY_URL);
         embedded = configuredKafka.isEmpty();
+        if (embedded && settings.hasKafkaClientSettings()) {
+            // The embedded broker listens in plaintext: a secured setup without its cluster is a mistake.
+            throw new IllegalArgumentException("Kafka client settings are given but no "
+                    + PipelineSettings.KAFKA_BOOTSTRAP_SERVERS + " (" + PipelineSettings.environmentName(
+                    PipelineSettings.KAFKA_BOOTSTRAP_SERVERS) + "): the embedded broker takes none");
+        }
         CompletableFuture<EmbeddedSchemaRegistry> embeddedRegistry = null;
         if (configuredRegistry.isEmpty()) {
             // A separate process: it starts while the broker starts in this one.
@@ -115,16 +122,17 @@ public final class Pipeline implements AutoCloseable {
             started.push(() -> pending.thenAccept(EmbeddedSchemaRegistry::close).exceptionally(e -> null).join());
         }
         if (configuredKafka.isPresent()) {
-            bootstrapServers = configuredKafka.get();
+            kafka = settings.kafkaClients(configuredKafka.get());
         } else {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
             started.push(broker);
-            bootstrapServers = broker.bootstrapServers();
+            kafka = settings.kafkaClients(broker.bootstrapServers());
         }
         String registryUrl = embeddedRegistry == null ? configuredRegistry.get() : awaitStarted(embeddedRegistry).registryUrl();
-        serdes = new RegistrySerdes(registryUrl);
+        serdes = new RegistrySerdes(settings.registryClient(registryUrl));
 
-        TopicProvisioner.ensureTopics(bootstrapServers, settings);
+        // The first call to the cluster: bad credentials or trust end the start here, in one line.
+        KafkaAccessFailure.explained(() -> TopicProvisioner.ensureTopics(kafka, settings));
 
         if (parts.contains(Part.TOPOLOGY)) {
             health.readiness("topology", () -> HealthChecks.Status.down("STARTING"));
@@ -134,13 +142,13 @@ public final class Pipeline implements AutoCloseable {
                     AttributionSettings.DEFAULT_GRACE_CHECK_INTERVAL,
                     Duration.ofDays(settings.integer(PipelineSettings.TOPOLOGY_CLICK_RETENTION_DAYS)),
                     settings.millis(PipelineSettings.TOPOLOGY_MAX_EVENT_TIME_SKEW_MS),
-                    TopicProvisioner.inputPartitions(bootstrapServers),
+                    TopicProvisioner.inputPartitions(kafka),
                     new StateBounds(settings.integer(PipelineSettings.TOPOLOGY_MAX_CONVERSIONS_PER_CLICK),
                             StateBounds.DEFAULT_CONVERSION_BYTES_PER_KEY));
             Map<String, String> topologyOverrides = new LinkedHashMap<>(streamsOverrides);
             topologyOverrides.putAll(GroupMembership.overrides(settings, stateDir));
             AttributionService topology = AttributionService.start(serdes, StreamsSettings.of(
-                    settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), bootstrapServers, stateDir, topologyOverrides),
+                    settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), kafka, stateDir, topologyOverrides),
                     rules, TOPOLOGY_READY_TIMEOUT, settings.integer(PipelineSettings.TOPOLOGY_MAX_THREAD_REPLACEMENTS, 0));
             started.push(topology);
             query.attach(new QueryRouter(topology.streams(),
@@ -172,7 +180,7 @@ public final class Pipeline implements AutoCloseable {
                     .registryCheckInterval(settings.millis(PipelineSettings.REGISTRY_CHECK_INTERVAL_MS))
                     .build();
             health.readiness("campaigns.ingest", () -> HealthChecks.Status.down("STARTING"));
-            ingest = IngestServer.start(config, bootstrapServers, serdes, metrics);
+            ingest = IngestServer.start(config, kafka, serdes, metrics);
             started.push(ingest);
             watchPostbackSchema(ingest);
             watch("campaigns.ingest", ingest.campaigns());
@@ -200,7 +208,7 @@ public final class Pipeline implements AutoCloseable {
         adminToken = configured.orElseGet(AdminTokens::generate);
         health.readiness("campaigns.admin", () -> HealthChecks.Status.down("STARTING"));
         admin = AdminServer.start(settings.string(PipelineSettings.ADMIN_HOST),
-                settings.integer(PipelineSettings.ADMIN_PORT), adminToken, bootstrapServers, serdes, metrics,
+                settings.integer(PipelineSettings.ADMIN_PORT), adminToken, kafka, serdes, metrics,
                 settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS));
         started.push(admin);
         watch("campaigns.admin", admin.campaigns());
@@ -246,7 +254,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return kafka.bootstrapServers();
+    }
+
+    /** The cluster with the operator's client settings, for every further client of it. */
+    public KafkaClientSettings kafkaClients() {
+        return kafka;
     }
 
     public RegistrySerdes serdes() {

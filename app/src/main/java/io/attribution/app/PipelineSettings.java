@@ -1,6 +1,8 @@
 package io.attribution.app;
 
 import io.attribution.campaigns.CampaignCatalog;
+import io.attribution.schemas.KafkaClientSettings;
+import io.attribution.schemas.RegistryClientSettings;
 import io.attribution.topology.BoundedRocksDbMemory;
 import io.attribution.topology.StateBounds;
 
@@ -17,12 +19,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The pipeline's settings, in layers: built-in defaults, then a properties file, then environment
  * variables ({@code KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka.bootstrap.servers}). Unknown keys in
  * the file are an error, so a typo never silently falls back to a default.
+ *
+ * <p>Besides its own settings: Kafka client settings for every client the pipeline makes, as
+ * {@code kafka.<Kafka's name>} in the file or {@code KAFKA_<NAME>} in the environment
+ * ({@code KAFKA_SASL_JAAS_CONFIG} sets {@code sasl.jaas.config}), checked against
+ * {@link KafkaClientSettings}'s allowlist; and the registry client's ({@code registry.auth.*},
+ * {@code registry.ssl.*}, see {@link RegistryClientSettings}).
  */
 public final class PipelineSettings {
 
@@ -65,13 +74,27 @@ public final class PipelineSettings {
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
     public static final String MANAGEMENT_HOST = "management.host";
     public static final String MANAGEMENT_PORT = "management.port";
+    /** The prefix of the Kafka client settings in the file; {@code KAFKA_} in the environment. */
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.";
+    /** The prefix of the registry client settings ({@link RegistryClientSettings#keys()}). */
+    public static final String REGISTRY_CLIENT_PREFIX = "registry.";
+    /**
+     * Variables of Kafka's own scripts and images (JVM options, log settings) that may be set where
+     * the pipeline runs and are no client settings: ignored, not refused.
+     */
+    static final Set<String> KAFKA_SCRIPT_VARIABLES = Set.of("KAFKA_HEAP_OPTS", "KAFKA_OPTS",
+            "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_JMX_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_DEBUG",
+            "KAFKA_LOG_DIR", "KAFKA_HOME", "KAFKA_VERSION");
 
     private static final Map<String, String> DEFAULTS = defaults();
 
     private final Map<String, String> values;
+    /** By Kafka's names ({@code security.protocol}), each on the allowlist. */
+    private final Map<String, String> kafkaClient;
 
-    private PipelineSettings(Map<String, String> values) {
+    private PipelineSettings(Map<String, String> values, Map<String, String> kafkaClient) {
         this.values = values;
+        this.kafkaClient = kafkaClient;
     }
 
     private static Map<String, String> defaults() {
@@ -127,12 +150,17 @@ public final class PipelineSettings {
         // Metrics and liveness: loopback only unless the operator exposes them on purpose.
         defaults.put(MANAGEMENT_HOST, "127.0.0.1");
         defaults.put(MANAGEMENT_PORT, "9404");
+        // Empty: no credentials, the JDK's trust (REGISTRY_AUTH_USERNAME sets registry.auth.username).
+        for (String key : RegistryClientSettings.keys()) {
+            defaults.put(REGISTRY_CLIENT_PREFIX + key, "");
+        }
         return Map.copyOf(defaults);
     }
 
     /** Defaults, then {@code file} if given, then the environment. */
     public static PipelineSettings load(Optional<Path> file, Map<String, String> environment) throws IOException {
         Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> kafkaClient = new LinkedHashMap<>();
         if (file.isPresent()) {
             Properties properties = new Properties();
             try (Reader reader = Files.newBufferedReader(file.get())) {
@@ -140,11 +168,21 @@ public final class PipelineSettings {
             }
             Set<String> unknown = new TreeSet<>(properties.stringPropertyNames());
             unknown.removeAll(DEFAULTS.keySet());
+            for (String key : new TreeSet<>(unknown)) {
+                if (key.startsWith(KAFKA_CLIENT_PREFIX)) {
+                    String clientKey = key.substring(KAFKA_CLIENT_PREFIX.length());
+                    requireAllowed(clientKey, key + " in " + file.get());
+                    kafkaClient.put(clientKey, properties.getProperty(key).trim());
+                    unknown.remove(key);
+                }
+            }
             if (!unknown.isEmpty()) {
                 throw new IllegalArgumentException("unknown settings in " + file.get() + ": " + unknown
-                        + "; known settings are " + new TreeSet<>(DEFAULTS.keySet()));
+                        + "; known settings are " + new TreeSet<>(DEFAULTS.keySet()) + " and Kafka client settings as "
+                        + KAFKA_CLIENT_PREFIX + "<name>");
             }
-            properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).trim()));
+            properties.stringPropertyNames().stream().filter(DEFAULTS::containsKey)
+                    .forEach(key -> values.put(key, properties.getProperty(key).trim()));
         }
         for (String key : DEFAULTS.keySet()) {
             String fromEnvironment = environment.get(environmentName(key));
@@ -152,11 +190,38 @@ public final class PipelineSettings {
                 values.put(key, fromEnvironment.trim());
             }
         }
-        return new PipelineSettings(values);
+        kafkaClient.putAll(kafkaClientFromEnvironment(environment));
+        PipelineSettings settings = new PipelineSettings(values, Map.copyOf(kafkaClient));
+        settings.registryClient(""); // a bad registry client setting fails the start, not the first call
+        return settings;
+    }
+
+    /** {@code KAFKA_SASL_JAAS_CONFIG} is {@code sasl.jaas.config}; the pipeline's own and the scripts' variables aside. */
+    private static Map<String, String> kafkaClientFromEnvironment(Map<String, String> environment) {
+        Set<String> own = new TreeSet<>();
+        DEFAULTS.keySet().forEach(key -> own.add(environmentName(key)));
+        Map<String, String> clientSettings = new TreeMap<>();
+        for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
+            String name = variable.getKey();
+            if (!name.startsWith("KAFKA_") || own.contains(name) || KAFKA_SCRIPT_VARIABLES.contains(name)) {
+                continue;
+            }
+            String clientKey = name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            requireAllowed(clientKey, "environment variable " + name);
+            clientSettings.put(clientKey, variable.getValue().trim());
+        }
+        return clientSettings;
+    }
+
+    /** @param source where the setting came from, as the user would look for it */
+    private static void requireAllowed(String clientKey, String source) {
+        KafkaClientSettings.problem(clientKey).ifPresent(problem -> {
+            throw new IllegalArgumentException(source + ": the Kafka client setting " + clientKey + " " + problem);
+        });
     }
 
     public static PipelineSettings defaultsOnly() {
-        return new PipelineSettings(new LinkedHashMap<>(DEFAULTS));
+        return new PipelineSettings(new LinkedHashMap<>(DEFAULTS), Map.of());
     }
 
     /** Every setting there is; each is read from the environment under {@link #environmentName}. */
@@ -169,13 +234,40 @@ public final class PipelineSettings {
         return key.replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
+    /** With one setting changed; {@code kafka.<name>} sets a Kafka client setting. */
     public PipelineSettings with(String key, String value) {
+        if (!DEFAULTS.containsKey(key) && key.startsWith(KAFKA_CLIENT_PREFIX)) {
+            String clientKey = key.substring(KAFKA_CLIENT_PREFIX.length());
+            requireAllowed(clientKey, key);
+            Map<String, String> copy = new LinkedHashMap<>(kafkaClient);
+            copy.put(clientKey, value);
+            return new PipelineSettings(values, Map.copyOf(copy));
+        }
         if (!DEFAULTS.containsKey(key)) {
             throw new IllegalArgumentException("unknown setting " + key);
         }
         Map<String, String> copy = new LinkedHashMap<>(values);
         copy.put(key, value);
-        return new PipelineSettings(copy);
+        return new PipelineSettings(copy, kafkaClient);
+    }
+
+    /** The Kafka client settings given, by Kafka's names, for every client of the cluster at {@code bootstrapServers}. */
+    public KafkaClientSettings kafkaClients(String bootstrapServers) {
+        return KafkaClientSettings.of(bootstrapServers, kafkaClient);
+    }
+
+    /** Whether any Kafka client setting was given (the embedded broker takes none). */
+    public boolean hasKafkaClientSettings() {
+        return !kafkaClient.isEmpty();
+    }
+
+    /** The registry at {@code url}, with the {@code registry.auth.*} and {@code registry.ssl.*} settings. */
+    public RegistryClientSettings registryClient(String url) {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String key : RegistryClientSettings.keys()) {
+            given.put(key, values.getOrDefault(REGISTRY_CLIENT_PREFIX + key, ""));
+        }
+        return RegistryClientSettings.of(url, given);
     }
 
     public Optional<String> optional(String key) {
@@ -202,11 +294,21 @@ public final class PipelineSettings {
                     + environmentName(KAFKA_BOOTSTRAP_SERVERS) + " and " + environmentName(REGISTRY_URL)
                     + " (the run command prints those of its embedded ones)");
         }
-        return new KafkaAndRegistry(kafka.get(), registry.get());
+        return new KafkaAndRegistry(kafkaClients(kafka.get()), registryClient(registry.get()));
     }
 
-    /** Where a command finds Kafka ({@code host:port,...}) and the registry (its {@code /apis/registry/v2} URL). */
-    public record KafkaAndRegistry(String bootstrapServers, String registryUrl) {
+    /** Where a command finds Kafka and the registry, and how its clients connect to them. */
+    public record KafkaAndRegistry(KafkaClientSettings kafka, RegistryClientSettings registry) {
+
+        /** {@code host:port,...} */
+        public String bootstrapServers() {
+            return kafka.bootstrapServers();
+        }
+
+        /** The registry's {@code /apis/registry/v2} URL. */
+        public String registryUrl() {
+            return registry.url();
+        }
     }
 
     public int integer(String key) {
@@ -252,10 +354,13 @@ public final class PipelineSettings {
         return Duration.ofMillis(integer(key));
     }
 
-    /** Every setting and its value, for the startup log, secrets masked. */
+    /** Every setting and its value, Kafka client settings as {@code kafka.<name>}, for the startup log, secrets masked. */
     public Map<String, String> asMap() {
-        Map<String, String> shown = new LinkedHashMap<>(values);
+        Map<String, String> shown = new LinkedHashMap<>();
+        values.forEach((key, value) -> shown.put(key, KafkaClientSettings.shown(key, value)));
         shown.computeIfPresent(ADMIN_TOKEN, (key, token) -> token.isEmpty() ? token : "***");
+        new TreeMap<>(kafkaClient).forEach((key, value) ->
+                shown.put(KAFKA_CLIENT_PREFIX + key, KafkaClientSettings.shown(key, value)));
         return shown;
     }
 }

@@ -1,5 +1,6 @@
 package io.attribution.app;
 
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.Topic;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,9 +38,9 @@ public final class TopicProvisioner {
     }
 
     /** With the partition count and replication factor of the {@code topics.*} settings. */
-    public static void ensureTopics(String bootstrapServers, PipelineSettings settings)
+    public static void ensureTopics(KafkaClientSettings cluster, PipelineSettings settings)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-        ensureTopics(bootstrapServers, settings.integer(PipelineSettings.TOPICS_PARTITIONS),
+        ensureTopics(cluster, settings.integer(PipelineSettings.TOPICS_PARTITIONS),
                 (short) settings.integer(PipelineSettings.TOPICS_REPLICATION_FACTOR));
     }
 
@@ -49,10 +50,10 @@ public final class TopicProvisioner {
      *
      * @throws IllegalStateException when the two differ: no click id could then belong anywhere
      */
-    public static int inputPartitions(String bootstrapServers)
+    public static int inputPartitions(KafkaClientSettings cluster)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         List<String> inputs = List.of(Topics.CLICKS.name(), Topics.POSTBACKS_RAW.name());
-        try (Admin admin = admin(bootstrapServers)) {
+        try (Admin admin = admin(cluster)) {
             Map<String, TopicDescription> described = admin.describeTopics(inputs).allTopicNames()
                     .get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             int clicks = described.get(Topics.CLICKS.name()).partitions().size();
@@ -67,6 +68,12 @@ public final class TopicProvisioner {
 
     public static void ensureTopics(String bootstrapServers, int partitions, short replicationFactor)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        ensureTopics(KafkaClientSettings.plaintext(bootstrapServers), partitions, replicationFactor);
+    }
+
+    /** @param cluster the Kafka cluster and the operator's client settings for it (TLS, SASL) */
+    public static void ensureTopics(KafkaClientSettings cluster, int partitions, short replicationFactor)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         Optional<Short> replication = replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor);
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<?> topic : Topics.all()) {
@@ -78,7 +85,7 @@ public final class TopicProvisioner {
         }
         topics.add(new NewTopic(Topics.DEAD_LETTERS, Optional.of(partitions), replication));
 
-        try (Admin admin = admin(bootstrapServers)) {
+        try (Admin admin = admin(cluster)) {
             var results = admin.createTopics(topics).values();
             for (var entry : results.entrySet()) {
                 try {
@@ -98,9 +105,9 @@ public final class TopicProvisioner {
      * An admin client whose calls give up when the waits on them do: otherwise closing it after a
      * timeout waits out Kafka's default minute for the calls still pending.
      */
-    private static Admin admin(String bootstrapServers) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis()));
+    private static Admin admin(KafkaClientSettings cluster) {
+        return Admin.create(cluster.client(Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis())));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.attribution.avro.Goal;
 import io.attribution.avro.PayoutType;
 import io.attribution.embedded.Directories;
 import io.attribution.embedded.testkit.KafkaKit;
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
 import org.apache.avro.Schema;
@@ -81,7 +82,7 @@ class CampaignCatalogFailClosedIT {
                 .with(PipelineSettings.ADMIN_PORT, "0")
                 .with(PipelineSettings.ADMIN_TOKEN, TOKEN)
                 .with(PipelineSettings.CAMPAIGNS_MAX_STALE_MS, String.valueOf(MAX_STALE.toMillis()));
-        TopicProvisioner.ensureTopics(kit.bootstrapServers(), settings);
+        TopicProvisioner.ensureTopics(KafkaClientSettings.plaintext(kit.bootstrapServers()), settings);
         // One partition, in this order: a catalog that stalls on the garbage never learns of b.
         RegistrySerdes serdes = new RegistrySerdes(kit.registryUrl());
         writeToPartitionZero("a", serdes.valueSerializer(Topics.CAMPAIGNS).serialize(Topics.CAMPAIGNS.name(),

@@ -1,9 +1,9 @@
 package io.attribution.campaigns;
 
 import io.attribution.avro.Campaign;
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -100,7 +100,7 @@ public final class CampaignCatalog implements AutoCloseable {
     private long startSkipped;
     private volatile boolean nothingReadable;
 
-    private CampaignCatalog(String bootstrapServers, RecordSerdes serdes, String name, Duration maxStaleness,
+    private CampaignCatalog(KafkaClientSettings cluster, RecordSerdes serdes, String name, Duration maxStaleness,
                             Clock clock) {
         this.name = name;
         this.maxStaleness = maxStaleness;
@@ -109,11 +109,7 @@ public final class CampaignCatalog implements AutoCloseable {
         for (CampaignRecords.Problem problem : CampaignRecords.Problem.values()) {
             skipped.put(problem, new AtomicLong());
         }
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, name,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        this.consumer = new KafkaConsumer<>(cluster.consumer(name, Map.of()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.records = new CampaignRecords(serdes.valueDeserializer(Topics.CAMPAIGNS));
         this.follower = new Thread(this::follow, name);
@@ -132,7 +128,13 @@ public final class CampaignCatalog implements AutoCloseable {
      * @param maxStaleness how long the follower may be stuck before the copy is {@link State#STALE}
      */
     public static CampaignCatalog start(String bootstrapServers, RecordSerdes serdes, String name, Duration maxStaleness) {
-        CampaignCatalog catalog = new CampaignCatalog(bootstrapServers, serdes, name, maxStaleness, Clock.systemUTC());
+        return start(KafkaClientSettings.plaintext(bootstrapServers), serdes, name, maxStaleness);
+    }
+
+    /** As {@link #start(String, RecordSerdes, String, Duration)}, on a cluster with the operator's client settings. */
+    public static CampaignCatalog start(KafkaClientSettings cluster, RecordSerdes serdes, String name,
+                                        Duration maxStaleness) {
+        CampaignCatalog catalog = new CampaignCatalog(cluster, serdes, name, maxStaleness, Clock.systemUTC());
         catalog.follower.start();
         return catalog;
     }

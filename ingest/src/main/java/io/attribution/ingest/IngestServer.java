@@ -6,6 +6,7 @@ import io.attribution.campaigns.CampaignCatalogMetrics;
 import io.attribution.http.AllowedMethods;
 import io.attribution.http.JettyServers;
 import io.attribution.http.JsonErrorPages;
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.RegisteredSchema;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
@@ -57,7 +58,8 @@ public final class IngestServer implements AutoCloseable {
     private final CampaignCatalog campaigns;
     private final PrometheusRegistry metricsRegistry;
 
-    private IngestServer(IngestConfig config, String bootstrapServers, RegistrySerdes serdes, PrometheusRegistry registry) {
+    private IngestServer(IngestConfig config, KafkaClientSettings cluster, RegistrySerdes serdes,
+                         PrometheusRegistry registry) {
         IngestMetrics metrics = new IngestMetrics(registry);
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("ingest");
@@ -76,12 +78,12 @@ public final class IngestServer implements AutoCloseable {
 
         // Registered and checked in the background: no request thread ever waits on the registry (Apicurio's
         // serializer calls it without a timeout); while the id cannot be trusted a postback gets a quick 503.
-        this.postbackSchema = RegisteredSchema.start(serdes.registryUrl(), Topics.POSTBACKS_RAW,
+        this.postbackSchema = RegisteredSchema.start(serdes.registry(), Topics.POSTBACKS_RAW,
                 config.registryRequestTimeout(), config.registryCheckInterval());
-        this.publisher = new PostbackPublisher(bootstrapServers, postbackSchema, config.produceTimeout(),
+        this.publisher = new PostbackPublisher(cluster, postbackSchema, config.produceTimeout(),
                 metrics);
-        this.readiness = new KafkaReadiness(bootstrapServers);
-        this.campaigns = CampaignCatalog.start(bootstrapServers, serdes, "ingest-campaign-catalog",
+        this.readiness = new KafkaReadiness(cluster);
+        this.campaigns = CampaignCatalog.start(cluster, serdes, "ingest-campaign-catalog",
                 config.campaignsMaxStale());
         this.metricsRegistry = registry;
         CampaignCatalogMetrics.register(registry, campaigns);
@@ -141,7 +143,18 @@ public final class IngestServer implements AutoCloseable {
      */
     public static IngestServer start(IngestConfig config, String bootstrapServers, RegistrySerdes serdes,
                                      PrometheusRegistry registry) throws Exception {
-        IngestServer ingest = new IngestServer(config, bootstrapServers, serdes, registry);
+        return start(config, KafkaClientSettings.plaintext(bootstrapServers), serdes, registry);
+    }
+
+    /**
+     * Starts serving; returns once the port is bound.
+     *
+     * @param cluster  the Kafka cluster and the operator's client settings for it (TLS, SASL)
+     * @param registry where the edge's {@code postback_*} metrics are registered: one edge per registry
+     */
+    public static IngestServer start(IngestConfig config, KafkaClientSettings cluster, RegistrySerdes serdes,
+                                     PrometheusRegistry registry) throws Exception {
+        IngestServer ingest = new IngestServer(config, cluster, serdes, registry);
         try {
             if (!ingest.postbackSchema.awaitFirstCheck()) {
                 // Serving anyway: every postback gets 503 and /readyz says why until the registry answers.

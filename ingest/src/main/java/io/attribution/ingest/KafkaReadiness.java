@@ -1,5 +1,6 @@
 package io.attribution.ingest;
 
+import io.attribution.schemas.KafkaClientSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -24,12 +25,12 @@ public final class KafkaReadiness implements AutoCloseable {
     private Instant checkedAt = Instant.MIN;
     private boolean ready;
 
-    public KafkaReadiness(String bootstrapServers) {
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    /** @param cluster the Kafka cluster and the operator's client settings for it (TLS, SASL) */
+    public KafkaReadiness(KafkaClientSettings cluster) {
+        this.admin = Admin.create(cluster.client(Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "postback-ingest-readiness",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis()));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis())));
         this.clock = Clock.systemUTC();
     }
 

@@ -1,6 +1,7 @@
 package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.ProducerSettings;
 import io.attribution.schemas.RegisteredSchema;
 import io.attribution.schemas.Topics;
@@ -37,16 +38,16 @@ public final class PostbackPublisher implements AutoCloseable {
     private final UnconfirmedPostbacks unconfirmed;
     private final IngestMetrics metrics;
 
-    PostbackPublisher(String bootstrapServers, RegisteredSchema<RawPostback> schema, Duration produceTimeout,
+    PostbackPublisher(KafkaClientSettings cluster, RegisteredSchema<RawPostback> schema, Duration produceTimeout,
                       IngestMetrics metrics) {
-        this(bootstrapServers, schema, produceTimeout, metrics, MAX_UNCONFIRMED);
+        this(cluster, schema, produceTimeout, metrics, MAX_UNCONFIRMED);
     }
 
-    PostbackPublisher(String bootstrapServers, RegisteredSchema<RawPostback> schema, Duration produceTimeout,
+    PostbackPublisher(KafkaClientSettings cluster, RegisteredSchema<RawPostback> schema, Duration produceTimeout,
                       IngestMetrics metrics, int maxUnconfirmed) {
         this.schema = schema;
         this.metrics = metrics;
-        this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, produceTimeout),
+        this.producer = new KafkaProducer<>(producerConfig(cluster, produceTimeout),
                 new StringSerializer(), new ByteArraySerializer());
         this.unconfirmed = new UnconfirmedPostbacks(maxUnconfirmed);
         unconfirmed.rewriteWith(this::rewrite);
@@ -55,8 +56,12 @@ public final class PostbackPublisher implements AutoCloseable {
 
     /** Public for the benchmarks: their durable baseline sends through a producer with these very settings. */
     public static Map<String, Object> producerConfig(String bootstrapServers, Duration produceTimeout) {
+        return producerConfig(KafkaClientSettings.plaintext(bootstrapServers), produceTimeout);
+    }
+
+    static Map<String, Object> producerConfig(KafkaClientSettings cluster, Duration produceTimeout) {
         long timeout = produceTimeout.toMillis();
-        return ProducerSettings.safe(bootstrapServers, "postback-ingest", Map.of(
+        return ProducerSettings.safe(cluster, "postback-ingest", Map.of(
                 // Small batches under load without making a lone postback wait noticeably.
                 ProducerConfig.LINGER_MS_CONFIG, 2,
                 // The answer must come within the produce timeout: the record is either acknowledged or

@@ -26,13 +26,16 @@ final class BoundedRegistryClient {
 
     private final String registryUrl;
     private final Duration timeout;
+    private final RegistryHttpAccess access;
     private final HttpClient http;
 
-    /** @param registryUrl the Apicurio core API, e.g. {@code http://127.0.0.1:8080/apis/registry/v2} */
-    BoundedRegistryClient(String registryUrl, Duration timeout) {
-        this.registryUrl = registryUrl.endsWith("/") ? registryUrl.substring(0, registryUrl.length() - 1) : registryUrl;
+    /** @param registry the Apicurio core API, e.g. {@code http://127.0.0.1:8080/apis/registry/v2}, and how to call it */
+    BoundedRegistryClient(RegistryClientSettings registry, Duration timeout) {
+        String url = registry.url();
+        this.registryUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
+        this.access = new RegistryHttpAccess(registry);
+        this.http = access.httpClient()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .build();
@@ -43,12 +46,11 @@ final class BoundedRegistryClient {
      * (group {@code default}), or finds it already there; returns its content id.
      */
     long register(String artifactId, Schema schema) throws IOException {
-        HttpRequest request = request("/groups/default/artifacts?ifExists=RETURN_OR_UPDATE&canonical=true")
+        HttpRequest.Builder request = request("/groups/default/artifacts?ifExists=RETURN_OR_UPDATE&canonical=true")
                 .header("Content-Type", "application/json")
                 .header("X-Registry-ArtifactId", artifactId)
                 .header("X-Registry-ArtifactType", "AVRO")
-                .POST(HttpRequest.BodyPublishers.ofString(schema.toString(), StandardCharsets.UTF_8))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(schema.toString(), StandardCharsets.UTF_8));
         HttpResponse<String> response = send(request);
         if (response.statusCode() != 200) {
             throw unexpected("registering " + artifactId, response);
@@ -63,7 +65,7 @@ final class BoundedRegistryClient {
     /** The content the registry holds under this id; empty when it holds none (e.g. it restarted empty). */
     Optional<String> content(long contentId) throws IOException {
         HttpResponse<String> response = send(request("/ids/contentIds/"
-                + URLEncoder.encode(Long.toString(contentId), StandardCharsets.UTF_8)).GET().build());
+                + URLEncoder.encode(Long.toString(contentId), StandardCharsets.UTF_8)).GET());
         return switch (response.statusCode()) {
             case 200 -> Optional.of(response.body());
             case 404 -> Optional.empty();
@@ -75,9 +77,10 @@ final class BoundedRegistryClient {
         return HttpRequest.newBuilder(URI.create(registryUrl + path)).timeout(timeout);
     }
 
-    private HttpResponse<String> send(HttpRequest request) throws IOException {
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+        access.authorization(http, timeout).ifPresent(value -> request.header("Authorization", value));
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while calling the registry");

@@ -2,7 +2,6 @@ package io.attribution.schemas;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,8 +20,19 @@ public final class ProducerSettings {
 
     /** @param tuning producer settings of the caller's own; the guarantees are applied over them */
     public static Map<String, Object> safe(String bootstrapServers, String clientId, Map<String, Object> tuning) {
-        Map<String, Object> config = new HashMap<>(tuning);
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return safe(KafkaClientSettings.plaintext(bootstrapServers), clientId, tuning);
+    }
+
+    public static Map<String, Object> safe(KafkaClientSettings cluster, String clientId) {
+        return safe(cluster, clientId, Map.of());
+    }
+
+    /**
+     * @param cluster the bootstrap servers and the operator's connection settings (TLS, SASL)
+     * @param tuning  producer settings of the caller's own; the guarantees are applied over them
+     */
+    public static Map<String, Object> safe(KafkaClientSettings cluster, String clientId, Map<String, ?> tuning) {
+        Map<String, Object> config = cluster.client(tuning);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

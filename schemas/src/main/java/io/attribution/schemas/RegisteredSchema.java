@@ -94,13 +94,13 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
     private volatile Known known = new Known(State.UNREGISTERED, OptionalLong.empty(), "not registered yet");
     private volatile Confirmation confirmation = (contentId, checkStartedNanos) -> { };
 
-    private RegisteredSchema(String registryUrl, Topic<V> topic, Duration requestTimeout) {
+    private RegisteredSchema(RegistryClientSettings registryClient, Topic<V> topic, Duration requestTimeout) {
         AvroTrust.register();
         // The artifact Apicurio's serializers register a topic's values under (TopicIdStrategy).
         this.subject = topic.name() + "-value";
         this.schema = SpecificData.get().getSchema(topic.valueType());
         this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
-        this.registry = new BoundedRegistryClient(registryUrl, requestTimeout);
+        this.registry = new BoundedRegistryClient(registryClient, requestTimeout);
         this.requestTimeout = requestTimeout;
         this.framer = new FramedAvroWriter<>(subject, schema);
         this.checker = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -117,7 +117,19 @@ public final class RegisteredSchema<V extends SpecificRecord> implements AutoClo
      */
     public static <V extends SpecificRecord> RegisteredSchema<V> start(String registryUrl, Topic<V> topic,
                                                                       Duration requestTimeout, Duration checkInterval) {
-        RegisteredSchema<V> registered = new RegisteredSchema<>(registryUrl, topic, requestTimeout);
+        return start(RegistryClientSettings.open(registryUrl), topic, requestTimeout, checkInterval);
+    }
+
+    /**
+     * Registers the schema in the background at once, then checks it every {@code checkInterval}.
+     *
+     * @param registryClient the registry, with the credentials and TLS trust to call it with
+     * @param requestTimeout the longest any one call to the registry may take
+     */
+    public static <V extends SpecificRecord> RegisteredSchema<V> start(RegistryClientSettings registryClient,
+                                                                      Topic<V> topic, Duration requestTimeout,
+                                                                      Duration checkInterval) {
+        RegisteredSchema<V> registered = new RegisteredSchema<>(registryClient, topic, requestTimeout);
         registered.checker.scheduleWithFixedDelay(registered::check, 0, checkInterval.toMillis(), TimeUnit.MILLISECONDS);
         return registered;
     }

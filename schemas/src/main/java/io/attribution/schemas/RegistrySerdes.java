@@ -7,6 +7,7 @@ import io.apicurio.registry.serde.avro.AvroSerde;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -16,16 +17,26 @@ import java.util.Map;
  */
 public final class RegistrySerdes implements RecordSerdes {
 
-    private final String registryUrl;
+    private final RegistryClientSettings registry;
 
     /** @param registryUrl the Apicurio core API, e.g. {@code http://127.0.0.1:8080/apis/registry/v2} */
     public RegistrySerdes(String registryUrl) {
+        this(RegistryClientSettings.open(registryUrl));
+    }
+
+    /** @param registry the Apicurio core API and the credentials and TLS trust to call it with */
+    public RegistrySerdes(RegistryClientSettings registry) {
         AvroTrust.register();
-        this.registryUrl = registryUrl;
+        this.registry = registry;
     }
 
     public String registryUrl() {
-        return registryUrl;
+        return registry.url();
+    }
+
+    /** The registry and how to call it, for the product's own calls to it ({@link RegisteredSchema}). */
+    public RegistryClientSettings registry() {
+        return registry;
     }
 
     /**
@@ -33,8 +44,14 @@ public final class RegistrySerdes implements RecordSerdes {
      * Confluent-compatible API serves under {@code /schemas/ids/{id}}.
      */
     public Map<String, Object> config() {
+        Map<String, Object> config = new HashMap<>(registry.serdeConfig());
+        config.putAll(ownConfig());
+        return config;
+    }
+
+    private Map<String, Object> ownConfig() {
         return Map.ofEntries(
-                Map.entry(SerdeConfig.REGISTRY_URL, registryUrl),
+                Map.entry(SerdeConfig.REGISTRY_URL, registry.url()),
                 // 4-byte ids as Confluent writes them (Apicurio's default is 8 bytes).
                 Map.entry(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName()),
                 Map.entry(SerdeConfig.USE_ID, "contentId"),

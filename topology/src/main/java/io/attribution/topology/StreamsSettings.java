@@ -1,5 +1,6 @@
 package io.attribution.topology;
 
+import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -25,10 +26,19 @@ public final class StreamsSettings {
      */
     public static Properties of(String applicationId, String bootstrapServers, Path stateDir,
                                 Map<String, String> overrides) {
+        return of(applicationId, KafkaClientSettings.plaintext(bootstrapServers), stateDir, overrides);
+    }
+
+    /**
+     * @param cluster   the Kafka cluster and the operator's client settings for it (TLS, SASL), which
+     *                  every client of Kafka Streams gets: consumers, producers, admin
+     * @param overrides as above
+     */
+    public static Properties of(String applicationId, KafkaClientSettings cluster, Path stateDir,
+                                Map<String, String> overrides) {
         Properties props = new Properties();
-        props.putAll(overrides);
+        props.putAll(cluster.client(overrides));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // A replayed or resent record must never yield a second conversion.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
