@@ -8,6 +8,8 @@ import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node KRaft Kafka broker (broker and controller in one) running inside this JVM on 127.0.0.1.
+ * A single-node KRaft Kafka broker (broker and controller in one) running inside this JVM on 127.0.0.1:
+ * its client listener is plaintext, or SASL_SSL only ({@link #start(SaslSslListener, Map)}); the
+ * controller listener is plaintext either way.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -39,14 +43,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final Map<String, String> clientConfig;
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir,
-                                boolean deleteDataDirOnClose) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Map<String, String> clientConfig,
+                                Path dataDir, boolean deleteDataDirOnClose) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.clientConfig = clientConfig;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
     }
@@ -62,6 +68,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param brokerProperties broker settings applied over this class's defaults
      */
     public static EmbeddedKafkaBroker start(Map<String, String> brokerProperties) {
+        return startOnTemporary(brokerProperties, null);
+    }
+
+    /**
+     * Starts a broker whose only client listener is SASL_SSL, on a temporary data directory that
+     * {@link #close()} deletes; clients connect with {@link #clientConfig()}.
+     *
+     * @param brokerProperties broker settings applied over this class's defaults
+     */
+    public static EmbeddedKafkaBroker start(SaslSslListener listener, Map<String, String> brokerProperties) {
+        return startOnTemporary(brokerProperties, listener);
+    }
+
+    private static EmbeddedKafkaBroker startOnTemporary(Map<String, String> brokerProperties, SaslSslListener listener) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("embedded-kafka-");
@@ -69,7 +89,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("Cannot create a data directory for the embedded Kafka broker", e);
         }
         try {
-            return start(dataDir, brokerProperties, true);
+            return start(dataDir, brokerProperties, true, listener);
         } catch (RuntimeException e) {
             Directories.deleteRecursively(dataDir);
             throw e;
@@ -87,21 +107,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param brokerProperties broker settings applied over this class's defaults
      */
     public static EmbeddedKafkaBroker start(Path dataDir, Map<String, String> brokerProperties) {
-        return start(dataDir, brokerProperties, false);
+        return start(dataDir, brokerProperties, false, null);
     }
 
+    /** @param listener null for a plaintext client listener */
     private static EmbeddedKafkaBroker start(Path dataDir, Map<String, String> brokerProperties,
-                                             boolean deleteDataDirOnClose) {
+                                             boolean deleteDataDirOnClose, SaslSslListener listener) {
         long startedAt = System.nanoTime();
-        formatIfNew(dataDir);
+        formatIfNew(dataDir, listener);
+        Map<String, String> clientConfig = listener == null ? Map.of() : listener.clientConfig();
         for (int attempt = 1; ; attempt++) {
             int[] ports = LocalPorts.free(2);
             String bootstrapServers = "127.0.0.1:" + ports[0];
-            Properties config = config(dataDir, ports[0], ports[1], brokerProperties);
+            Properties config = config(dataDir, ports[0], ports[1], brokerProperties, listener);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
             try {
                 server.startup();
-                awaitReady(bootstrapServers);
+                awaitReady(bootstrapServers, clientConfig);
             } catch (RuntimeException e) {
                 stopQuietly(server);
                 // The free ports were released before Kafka bound them, so another process may have taken one.
@@ -113,11 +135,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             LOG.info("Embedded Kafka broker ready at {} in {} ms", bootstrapServers,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
-            return new EmbeddedKafkaBroker(server, bootstrapServers, dataDir, deleteDataDirOnClose);
+            return new EmbeddedKafkaBroker(server, bootstrapServers, clientConfig, dataDir, deleteDataDirOnClose);
         }
     }
 
-    private static void formatIfNew(Path dataDir) {
+    private static void formatIfNew(Path dataDir, SaslSslListener listener) {
         // A kept data directory from an earlier run already has its cluster id; reformatting would reject it.
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return;
@@ -132,6 +154,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setMetadataLogDirectory(dataDir.toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setScramArguments(listener == null ? List.of() : listener.scramArguments())
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot format Kafka storage in " + dataDir, e);
@@ -139,17 +162,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static Properties config(Path dataDir, int brokerPort, int controllerPort,
-                                     Map<String, String> overrides) {
+                                     Map<String, String> overrides, SaslSslListener listener) {
         Properties config = new Properties();
         config.put("process.roles", "broker,controller");
         config.put("node.id", String.valueOf(NODE_ID));
+        String client = listener == null ? "PLAINTEXT" : SaslSslListener.LISTENER;
         config.put("listeners",
-                "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+                client + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", client + "://127.0.0.1:" + brokerPort);
+        config.put("listener.security.protocol.map", client + ":" + client + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
         config.put("controller.listener.names", CONTROLLER_LISTENER);
         config.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("inter.broker.listener.name", client);
+        if (listener != null) {
+            config.putAll(listener.brokerConfig());
+        }
         config.put("log.dirs", dataDir.toString());
         config.put("metadata.log.dir", dataDir.toString());
 
@@ -180,12 +207,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return config;
     }
 
-    private static void awaitReady(String bootstrapServers) {
+    private static void awaitReady(String bootstrapServers, Map<String, String> clientConfig) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        Map<String, Object> adminConfig = new HashMap<>(clientConfig);
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         try (Admin admin = Admin.create(adminConfig)) {
             while (true) {
                 try {
@@ -227,6 +254,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The {@code host:port} list for the clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * The client settings besides {@code bootstrap.servers} that reach the client listener: none for
+     * plaintext; for SASL_SSL the protocol, the SCRAM login and the truststore.
+     */
+    public Map<String, String> clientConfig() {
+        return clientConfig;
     }
 
     /** Stops the broker and, when it was started on a temporary data directory, deletes that directory. */

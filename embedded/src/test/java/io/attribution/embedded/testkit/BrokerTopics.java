@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -27,8 +28,11 @@ final class BrokerTopics implements AutoCloseable {
 
     private final Admin admin;
 
-    BrokerTopics(String bootstrapServers) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    /** @param clientConfig what reaches the broker's client listener besides the bootstrap servers */
+    BrokerTopics(String bootstrapServers, Map<String, String> clientConfig) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this.admin = Admin.create(config);
     }
 
     /** Creates the topics and waits until the broker lists them, so that the next admin call already finds them. */

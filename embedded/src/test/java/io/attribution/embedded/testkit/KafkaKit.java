@@ -1,6 +1,8 @@
 package io.attribution.embedded.testkit;
 
+import io.attribution.embedded.Directories;
 import io.attribution.embedded.EmbeddedKafkaBroker;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -41,18 +43,23 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
 
     /** Null for the shared broker. */
     private final Map<String, String> ownBrokerProperties;
+    /** Whether the own broker's only client listener is SASL_SSL. */
+    private final boolean saslSsl;
     private boolean started;
     /** Null until the class first uses the shared broker. */
     private EmbeddedKafkaBroker broker;
+    /** The own SASL_SSL broker's key and truststore, deleted with the broker. */
+    private Path certificatesDir;
     private BrokerTopics topics;
 
-    private KafkaKit(Map<String, String> ownBrokerProperties) {
+    private KafkaKit(Map<String, String> ownBrokerProperties, boolean saslSsl) {
         this.ownBrokerProperties = ownBrokerProperties;
+        this.saslSsl = saslSsl;
     }
 
     /** The broker and the registry every class of this test JVM shares. */
     public static KafkaKit shared() {
-        return new KafkaKit(null);
+        return new KafkaKit(null, false);
     }
 
     /** A broker for this class alone, which it may stop; the registry is the shared one. */
@@ -65,7 +72,16 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
      * shared one.
      */
     public static KafkaKit ownBroker(Map<String, String> brokerProperties) {
-        return new KafkaKit(Map.copyOf(brokerProperties));
+        return new KafkaKit(Map.copyOf(brokerProperties), false);
+    }
+
+    /**
+     * A broker for this class alone whose only client listener is SASL_SSL (SCRAM-SHA-512, a
+     * certificate for 127.0.0.1 made for the run); clients connect with {@link #clientConfig()}.
+     * The registry is the shared one.
+     */
+    public static KafkaKit saslSslBroker() {
+        return new KafkaKit(Map.of(), true);
     }
 
     @Override
@@ -85,7 +101,11 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
      */
     public void beforeAll() {
         SharedKafka.registry();
-        if (ownBrokerProperties != null) {
+        if (saslSsl) {
+            Path certificates = TestCertificates.directory();
+            certificatesDir = certificates;
+            useBroker(EmbeddedKafkaBroker.start(TestCertificates.saslSsl(certificates, "pipeline"), ownBrokerProperties));
+        } else if (ownBrokerProperties != null) {
             useBroker(EmbeddedKafkaBroker.start(ownBrokerProperties));
         }
         started = true;
@@ -111,12 +131,24 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
                 broker.close();
             }
             broker = null;
+            if (certificatesDir != null) {
+                Directories.deleteRecursively(certificatesDir);
+                certificatesDir = null;
+            }
         }
     }
 
     /** The {@code host:port} list for the clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return broker().bootstrapServers();
+    }
+
+    /**
+     * What a client needs besides {@link #bootstrapServers()} to reach the broker: nothing for a
+     * plaintext one; for {@link #saslSslBroker()} the protocol, the SCRAM login and the truststore.
+     */
+    public Map<String, String> clientConfig() {
+        return broker().clientConfig();
     }
 
     /** The registry's native API, as the Apicurio serdes' {@code apicurio.registry.url} expects it; waits for it. */
@@ -153,7 +185,7 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
      * consumer closes the deserializers when it is done, as every {@code KafkaConsumer} does.
      */
     public <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> keys, Deserializer<V> values) {
-        return TopicContents.read(bootstrapServers(), topic, keys, values);
+        return TopicContents.read(bootstrapServers(), clientConfig(), topic, keys, values);
     }
 
     /** An id no other test uses, for an application id, a group id or a transactional id: {@code prefix-<uuid>}. */
@@ -189,7 +221,7 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
 
     private void useBroker(EmbeddedKafkaBroker started) {
         broker = started;
-        topics = new BrokerTopics(started.bootstrapServers());
+        topics = new BrokerTopics(started.bootstrapServers(), started.clientConfig());
     }
 
     private void requireStarted() {
