@@ -109,8 +109,11 @@ final class CampaignsCommand {
             // A refused login or TLS handshake comes out as its own line, naming the settings to check.
             KafkaAccessFailure.explained(() -> TopicProvisioner.ensureTopics(kafka.kafka(), settings));
         } catch (TimeoutException | ExecutionException e) {
+            // The admin call's own timeout (30 s) and the wait on it race: either way Kafka did not answer.
+            boolean unanswered = e instanceof TimeoutException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException;
             throw new IllegalArgumentException("could not create or find the topics at " + kafka.bootstrapServers()
-                    + (e instanceof TimeoutException ? ": Kafka did not answer in time" : ": " + e.getCause())
+                    + (unanswered ? ": Kafka did not answer in time" : ": " + e.getCause())
                     + "; check " + PipelineSettings.environmentName(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS), e);
         }
         CampaignAdmin admin = new CampaignAdmin(kafka.kafka(), new RegistrySerdes(kafka.registry()));
