@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * variables, and every client it makes (ingest's producer and readiness check, the campaign
  * catalogs, the admin's producer, Kafka Streams with its internal clients, the topic set-up) gets
  * them. A postback goes in through ingest and comes out ATTRIBUTED through the query API; a wrong
- * password ends the start at once, in one line naming the setting.
+ * password or a truststore that does not hold the broker's certificate ends the start at once, in
+ * one line naming the setting.
  */
 class SecuredClusterIT {
 
@@ -103,6 +104,23 @@ class SecuredClusterIT {
                 .hasMessageContaining("KAFKA_SASL_JAAS_CONFIG")
                 .hasMessageContaining("invalid credentials")
                 .hasMessageNotContaining("not-the-password");
+        assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void aTruststoreWithoutTheBrokersCertificateEndsTheStartAtOnceNamingTheSetting() throws Exception {
+        Map<String, String> untrusting = new LinkedHashMap<>(kit.clientConfig());
+        // The JDK's public CAs: none of them signed the broker's certificate, made for this run.
+        untrusting.put("ssl.truststore.location", Path.of(System.getProperty("java.home"), "lib", "security", "cacerts")
+                .toString());
+        untrusting.put("ssl.truststore.password", "changeit");
+        PipelineSettings settings = settings(environment(untrusting), "secured-cluster-untrusting");
+        long startedAt = System.nanoTime();
+
+        assertThatThrownBy(() -> Pipeline.start(settings, EnumSet.of(Pipeline.Part.INGEST), false).close())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TLS handshake")
+                .hasMessageContaining("KAFKA_SSL_TRUSTSTORE_LOCATION");
         assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isLessThan(Duration.ofSeconds(15));
     }
 
