@@ -124,11 +124,8 @@ public final class AttributionTopology {
     /** @param clock what event times are checked against (tests replay times far from today's) */
     public static Topology build(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
                                  DeadLetterSink campaignDeadLetters, Clock clock) {
-        AttributionTopology topology = new AttributionTopology(serdes, streamsProperties, settings,
-                campaignDeadLetters, clock);
-        topology.addDecisions();
-        topology.addViews();
-        return topology.builder.build();
+        return new AttributionTopology(serdes, streamsProperties, settings, campaignDeadLetters, clock)
+                .assemble(true, true);
     }
 
     /**
@@ -145,10 +142,8 @@ public final class AttributionTopology {
     /** @param clock what event times are checked against (tests replay times far from today's) */
     public static Topology decisions(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
                                      DeadLetterSink campaignDeadLetters, Clock clock) {
-        AttributionTopology topology = new AttributionTopology(serdes, streamsProperties, settings,
-                campaignDeadLetters, clock);
-        topology.addDecisions();
-        return topology.builder.build();
+        return new AttributionTopology(serdes, streamsProperties, settings, campaignDeadLetters, clock)
+                .assemble(true, false);
     }
 
     /**
@@ -156,10 +151,18 @@ public final class AttributionTopology {
      * alone). It decides nothing and reads no campaign, so it needs no dead-letter producer of its own.
      */
     public static Topology views(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings) {
-        AttributionTopology topology = new AttributionTopology(serdes, streamsProperties, settings,
-                NO_CAMPAIGN_STORE, Clock.systemUTC());
-        topology.addViews();
-        return topology.builder.build();
+        return new AttributionTopology(serdes, streamsProperties, settings, NO_CAMPAIGN_STORE, Clock.systemUTC())
+                .assemble(false, true);
+    }
+
+    private Topology assemble(boolean withDecisions, boolean withViews) {
+        if (withDecisions) {
+            addDecisions();
+        }
+        if (withViews) {
+            addViews();
+        }
+        return builder.build();
     }
 
     private void addDecisions() {
