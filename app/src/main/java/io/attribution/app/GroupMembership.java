@@ -23,7 +23,9 @@ import static io.attribution.app.PipelineSettings.TOPOLOGY_SESSION_TIMEOUT_MS;
  * where a dynamic one waits for the dead member's session to expire and a rebalance: that wait
  * was most of a restart after {@code kill -9}. Two live instances must never share an id (the
  * broker fences the older one), so by default the id is kept in the instance's own state directory,
- * which Kafka Streams already locks to one process.
+ * which Kafka Streams already locks to one process. The views application's members take the same
+ * id with the suffix {@code -views} ({@code StreamsSettings.views}), so each application's members
+ * have ids of their own, kept in the one file.
  */
 final class GroupMembership {
 

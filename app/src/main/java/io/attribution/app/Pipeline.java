@@ -19,6 +19,7 @@ import io.attribution.schemas.RegistrySerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.StateBounds;
 import io.attribution.topology.StreamsSettings;
+import io.attribution.topology.TopologyRole;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.kafka.streams.KafkaStreams;
@@ -94,7 +95,12 @@ public final class Pipeline implements AutoCloseable {
                 settings.integer(PipelineSettings.MANAGEMENT_PORT), metrics, health);
         started.push(management);
         Map<String, String> streamsOverrides = Map.of();
+        TopologyRole role = TopologyRole.ALL;
+        int viewsThreads = AttributionService.DEFAULT_VIEWS_STREAM_THREADS;
         if (parts.contains(Part.TOPOLOGY)) {
+            // Checked before Kafka starts, like the settings below.
+            role = settings.topologyRole();
+            viewsThreads = settings.integer(PipelineSettings.TOPOLOGY_VIEWS_NUM_STREAM_THREADS, 1);
             // Bound before Kafka Streams is built: application.server must name the port (0 picks one).
             query = AttributionQueryApi.start(settings.string(PipelineSettings.QUERY_HOST),
                     StreamsOverrides.queryPort(settings), Clock.systemUTC());
@@ -147,11 +153,15 @@ public final class Pipeline implements AutoCloseable {
                             StateBounds.DEFAULT_CONVERSION_BYTES_PER_KEY));
             Map<String, String> topologyOverrides = new LinkedHashMap<>(streamsOverrides);
             topologyOverrides.putAll(GroupMembership.overrides(settings, stateDir));
-            AttributionService topology = AttributionService.start(serdes, StreamsSettings.of(
+            // The views application's settings derive from these: its id, state folder and group
+            // instance id get a "-views" suffix or folder (StreamsSettings.views).
+            AttributionService topology = AttributionService.start(serdes, role, StreamsSettings.of(
                     settings.string(PipelineSettings.TOPOLOGY_APPLICATION_ID), kafka, stateDir, topologyOverrides),
-                    rules, TOPOLOGY_READY_TIMEOUT, settings.integer(PipelineSettings.TOPOLOGY_MAX_THREAD_REPLACEMENTS, 0));
+                    viewsThreads, rules, TOPOLOGY_READY_TIMEOUT,
+                    settings.integer(PipelineSettings.TOPOLOGY_MAX_THREAD_REPLACEMENTS, 0));
             started.push(topology);
-            query.attach(new QueryRouter(topology.streams(),
+            // Each store is routed with the metadata of the application that holds it.
+            query.attach(new QueryRouter(AttributionQueryApi.applications(role, topology.decisions(), topology.views()),
                     HostInfo.buildFromEndpoint(streamsOverrides.get(StreamsConfig.APPLICATION_SERVER_CONFIG))));
             metrics.register(new KafkaStreamsMetrics(topology::metrics));
             CounterWithCallback.builder().name("topology_thread_replacements_total")
@@ -289,7 +299,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Completes when the topology stopped for good without being asked to (ERROR): the process
+     * Completes when either topology application stopped for good without being asked to (ERROR): the process
      * should then exit, so that whatever supervises it starts it again. Never completes without a topology.
      */
     public CompletableFuture<KafkaStreams.State> topologyFailed() {

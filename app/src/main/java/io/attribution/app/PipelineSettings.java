@@ -5,6 +5,7 @@ import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.RegistryClientSettings;
 import io.attribution.topology.BoundedRocksDbMemory;
 import io.attribution.topology.StateBounds;
+import io.attribution.topology.TopologyRole;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -62,6 +63,8 @@ public final class PipelineSettings {
     public static final String TOPOLOGY_APPLICATION_SERVER = "topology.application.server";
     public static final String TOPOLOGY_NUM_STANDBY_REPLICAS = "topology.num.standby.replicas";
     public static final String TOPOLOGY_NUM_STREAM_THREADS = "topology.num.stream.threads";
+    public static final String TOPOLOGY_ROLE = "topology.role";
+    public static final String TOPOLOGY_VIEWS_NUM_STREAM_THREADS = "topology.views.num.stream.threads";
     public static final String TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES = "topology.rocksdb.total.off.heap.bytes";
     public static final String TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES = "topology.rocksdb.total.memtable.bytes";
     public static final String TOPOLOGY_MAX_THREAD_REPLACEMENTS = "topology.max.thread.replacements";
@@ -132,6 +135,10 @@ public final class PipelineSettings {
         defaults.put(TOPOLOGY_NUM_STANDBY_REPLICAS, "1");
         // Scale out with instances first; threads share one process's memory budget below.
         defaults.put(TOPOLOGY_NUM_STREAM_THREADS, "1");
+        // Which Kafka Streams applications this process runs: decisions, views (the query views) or all.
+        defaults.put(TOPOLOGY_ROLE, TopologyRole.ALL.setting());
+        // The views' own stream threads: they never take one from a decision.
+        defaults.put(TOPOLOGY_VIEWS_NUM_STREAM_THREADS, String.valueOf(AttributionService.DEFAULT_VIEWS_STREAM_THREADS));
         defaults.put(TOPOLOGY_ROCKSDB_TOTAL_OFF_HEAP_BYTES, String.valueOf(BoundedRocksDbMemory.DEFAULT_TOTAL_OFF_HEAP_BYTES));
         defaults.put(TOPOLOGY_ROCKSDB_TOTAL_MEMTABLE_BYTES, String.valueOf(BoundedRocksDbMemory.DEFAULT_TOTAL_MEMTABLE_BYTES));
         // A stream thread killed by an unhandled error is replaced this often within 10 minutes, then the topology stops.
@@ -348,6 +355,11 @@ public final class PipelineSettings {
     public List<String> list(String key) {
         return optional(key).map(value -> Arrays.stream(value.split(",")).map(String::strip)
                 .filter(item -> !item.isEmpty()).toList()).orElse(List.of());
+    }
+
+    /** {@code topology.role}; the error names the key and the values it takes. */
+    public TopologyRole topologyRole() {
+        return TopologyRole.parse(TOPOLOGY_ROLE, string(TOPOLOGY_ROLE));
     }
 
     public Duration millis(String key) {

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the topology's state means for health. Liveness fails when only a restart can help: Kafka
+ * What the state of one of the topology's applications means for health. Liveness fails when only a restart can help: Kafka
  * Streams in ERROR (every thread gone, or the global thread), stopped when nobody asked it to, or
  * fewer stream threads alive than configured. Readiness holds only while it is RUNNING: it
  * processes, and its stores answer queries (while restoring or rebalancing they may not).
@@ -20,6 +20,7 @@ final class TopologyHealth implements KafkaStreams.StateListener {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyHealth.class);
     private static final Set<String> GONE = Set.of("DEAD", "PENDING_SHUTDOWN");
 
+    private final String application;
     private final int configuredThreads;
     private final ThreadReplacements replacements;
     private final CompletableFuture<KafkaStreams.State> failed = new CompletableFuture<>();
@@ -27,7 +28,9 @@ final class TopologyHealth implements KafkaStreams.StateListener {
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
     private volatile boolean closing;
 
-    TopologyHealth(int configuredThreads, ThreadReplacements replacements) {
+    /** @param application which of the topology's applications: {@code decisions} or {@code views} */
+    TopologyHealth(String application, int configuredThreads, ThreadReplacements replacements) {
+        this.application = application;
         this.configuredThreads = configuredThreads;
         this.replacements = replacements;
     }
@@ -40,7 +43,7 @@ final class TopologyHealth implements KafkaStreams.StateListener {
     @Override
     public void onChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
         state = newState;
-        LOG.info("Attribution topology {} -> {}", oldState, newState);
+        LOG.info("Attribution topology ({}) {} -> {}", application, oldState, newState);
         if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING && !closing) {
             failed.complete(newState);
         }

@@ -32,7 +32,7 @@ record BenchOptions(List<String> contenders, int warmupRounds, int rounds, int r
 
     private static Map<String, String> defaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("contenders", "pass-through,stateful,full,full-clicks");
+        defaults.put("contenders", "pass-through,stateful,decisions,full,full-clicks");
         defaults.put("warmupRounds", "2");
         defaults.put("rounds", "3");
         defaults.put("roundSeconds", "20");

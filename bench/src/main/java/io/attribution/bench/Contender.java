@@ -49,14 +49,23 @@ record Contender(String name, TopologyFactory topology, List<String> outputs, bo
     private static final List<String> DECISIONS =
             List.of(Topics.CONVERSIONS_ATTRIBUTED.name(), Topics.CONVERSIONS_REJECTED.name());
 
-    /** Exactly one outcome per postback, attributed or rejected. */
+    /**
+     * The decisions application alone ({@code AttributionTopology.decisions}), as the pipeline runs
+     * it since the views have an application of their own: one outcome per postback.
+     */
+    static final Contender DECISIONS_ONLY = new Contender("decisions", (serdes, properties, options) ->
+            AttributionTopology.decisions(serdes, properties,
+                    AttributionSettings.defaults().withInputPartitions(options.partitions()),
+                    new DeadLetterProducer(properties)), DECISIONS, false, input -> input.postbacks());
+
+    /** Decisions and views in one application, as before the split: exactly one outcome per postback. */
     static final Contender FULL = new Contender("full", ATTRIBUTION, DECISIONS, false, input -> input.postbacks());
 
     /** The full topology on the clicks mix: how many clicks it absorbs while postbacks flow. */
     static final Contender FULL_CLICKS = new Contender("full-clicks", ATTRIBUTION, DECISIONS, true,
             input -> input.postbacks());
 
-    static final List<Contender> ALL = List.of(PASS_THROUGH, STATEFUL, FULL, FULL_CLICKS);
+    static final List<Contender> ALL = List.of(PASS_THROUGH, STATEFUL, DECISIONS_ONLY, FULL, FULL_CLICKS);
 
     static Contender named(String name) {
         return ALL.stream().filter(contender -> contender.name.equals(name)).findFirst()

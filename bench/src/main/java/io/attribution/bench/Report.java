@@ -100,6 +100,17 @@ final class Report {
         ratio(options, measured, Contender.FULL, Contender.PASS_THROUGH);
         ratio(options, measured, Contender.FULL, Contender.STATEFUL);
         ratio(options, measured, Contender.STATEFUL, Contender.PASS_THROUGH);
+        ratio(options, measured, Contender.DECISIONS_ONLY, Contender.STATEFUL);
+        ratio(options, measured, Contender.DECISIONS_ONLY, Contender.FULL);
+        if (options.contenders().contains(Contender.FULL.name())
+                && options.contenders().contains(Contender.DECISIONS_ONLY.name())) {
+            // The full topology runs decisions and views on the same threads: what it spends over the
+            // decisions alone is the views' share.
+            double decisions = median(measured, Contender.DECISIONS_ONLY, RoundResult::threadMicrosPerPostback);
+            double full = median(measured, Contender.FULL, RoundResult::threadMicrosPerPostback);
+            line("views stream-thread CPU per postback (full - decisions, medians) %.0f us; views / decisions %.3f",
+                    full - decisions, (full - decisions) / decisions);
+        }
         if (options.contenders().contains(Contender.FULL.name())
                 && options.contenders().contains(Contender.PASS_THROUGH.name())) {
             double ratio = median(measured, Contender.FULL, RoundResult::postbacksPerSecond)

@@ -6,14 +6,19 @@ import io.attribution.query.endpoints.PostbacksEndpoint;
 import io.attribution.query.endpoints.QueryEndpoint;
 import io.attribution.query.endpoints.RejectionsEndpoint;
 import io.attribution.query.endpoints.StatsEndpoint;
+import io.attribution.query.routing.StoreApplications;
+import io.attribution.topology.QueryStores;
 import io.attribution.topology.StatsKey;
+import io.attribution.topology.TopologyRole;
 import jakarta.servlet.http.HttpServlet;
+import org.apache.kafka.streams.KafkaStreams;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The attribution pipeline's query API: every endpoint, at its path. Served by every topology
@@ -36,6 +41,32 @@ public final class AttributionQueryApi {
         endpoints(clock).forEach(server::endpoint);
         servlets().forEach(server::servlet);
         return server.start();
+    }
+
+    /**
+     * The stores each application of this instance holds, as its topology role has it: a store of
+     * an application it does not run is answered 503 {@code NOT_SERVED_BY_ROLE}, naming the role,
+     * never routed with another application's metadata.
+     *
+     * @param decisions the decisions application, when the role runs it
+     * @param views     the views application, when the role runs it
+     */
+    public static StoreApplications applications(TopologyRole role, Optional<KafkaStreams> decisions,
+                                                 Optional<KafkaStreams> views) {
+        StoreApplications.Builder applications = StoreApplications.builder();
+        decisions.ifPresentOrElse(streams -> applications.held(QueryStores.DECISION_STORES, streams),
+                () -> applications.notHeld(QueryStores.DECISION_STORES, notRun(role, TopologyRole.DECISIONS)));
+        views.ifPresentOrElse(streams -> applications.held(QueryStores.VIEW_STORES, streams),
+                () -> applications.notHeld(QueryStores.VIEW_STORES, notRun(role, TopologyRole.VIEWS)));
+        return applications.build();
+    }
+
+    private static String notRun(TopologyRole role, TopologyRole application) {
+        String what = application == TopologyRole.VIEWS ? "the query views (stats, conversions, postback log, rejections)"
+                : "clicks and postbacks waiting for their click";
+        return "this instance runs topology.role=" + role.setting() + ", without the " + application.setting()
+                + " application that keeps " + what + ": ask an instance whose topology.role is "
+                + application.setting() + " or all";
     }
 
     /** Every endpoint by its servlet path spec: what {@link #start} serves. */

@@ -17,12 +17,16 @@ import java.util.Optional;
 /**
  * Turns a {@link RoutedAnswer} into HTTP. Incomplete: 503 with {@code Retry-After} naming what is
  * missing and who failed, because a total over some partitions is a wrong number, not a partial
- * one. Complete: 200 with the merged result and where it came from.
+ * one. A store of an application this instance does not run (its {@code topology.role}): 503
+ * {@value #NOT_SERVED_BY_ROLE}, without {@code Retry-After}. Complete: 200 with the merged result
+ * and where it came from.
  */
 final class RoutedAnswerResponse {
 
     /** Seconds a client should wait before asking again while partitions move between instances. */
     static final int RETRY_AFTER_SECONDS = 1;
+    /** The error of a question about a store that this instance's topology role does not run. */
+    static final String NOT_SERVED_BY_ROLE = "NOT_SERVED_BY_ROLE";
 
     private RoutedAnswerResponse() {
     }
@@ -71,6 +75,13 @@ final class RoutedAnswerResponse {
     }
 
     private static void unavailable(HttpServletResponse response, RoutedAnswer answer) throws IOException {
+        if (answer.notHeld().isPresent()) {
+            // 503, not 404: the data may well exist, on the instances whose role runs its application;
+            // and no Retry-After, since this instance will not hold it however long one waits.
+            JsonAnswers.write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    JsonAnswers.error(null, NOT_SERVED_BY_ROLE, null, answer.notHeld().get()));
+            return;
+        }
         ObjectNode body;
         if (answer.unresolved().isPresent()) {
             body = JsonAnswers.error(null, "METADATA_UNAVAILABLE", null, answer.unresolved().get());

@@ -5,16 +5,23 @@ import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.AttributionTopology;
 import io.attribution.topology.DeadLetterProducer;
 import io.attribution.topology.StreamsSettings;
+import io.attribution.topology.TopologyRole;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
-/** One instance of the real attribution topology with its query API, as the pipeline starts one. */
+/**
+ * One instance of the real attribution topology with its query API, as the pipeline starts one
+ * with {@code topology.role=all}: the decisions and the views in two Kafka Streams applications,
+ * each store routed with the metadata of the application holding it.
+ */
 final class AttributionInstance {
 
     private AttributionInstance() {
@@ -25,7 +32,7 @@ final class AttributionInstance {
      */
     static StreamsInstance start(String bootstrapServers, RecordSerdes serdes, String applicationId,
                                  Path stateDir, int standbys, AttributionSettings settings) throws Exception {
-        return StreamsInstance.start(AttributionQueryApi.start("127.0.0.1", 0, Clock.systemUTC()), applicationServer -> {
+        return StreamsInstance.startAll(AttributionQueryApi.start("127.0.0.1", 0, Clock.systemUTC()), applicationServer -> {
             Properties props = StreamsSettings.of(applicationId, bootstrapServers, stateDir, Map.of(
                     StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer,
                     StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(standbys),
@@ -34,7 +41,12 @@ final class AttributionInstance {
                     // minimum keeps the test's window on both sides of the rebalance short.
                     StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
                     StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000"));
-            return new KafkaStreams(AttributionTopology.build(serdes, props, settings, new DeadLetterProducer(props)), props);
-        });
+            Properties views = StreamsSettings.views(props, 1);
+            return List.of(
+                    new KafkaStreams(AttributionTopology.decisions(serdes, props, settings, new DeadLetterProducer(props)),
+                            props),
+                    new KafkaStreams(AttributionTopology.views(serdes, views, settings), views));
+        }, applications -> AttributionQueryApi.applications(TopologyRole.ALL, Optional.of(applications.get(0)),
+                Optional.of(applications.get(1))));
     }
 }

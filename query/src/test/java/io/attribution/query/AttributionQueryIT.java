@@ -17,7 +17,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -122,8 +121,7 @@ class AttributionQueryIT {
                     stateRoot.resolve("instance-" + i), 1, settings));
         }
         await("three instances running").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> instances.stream().allMatch(i -> i.streams.state() == KafkaStreams.State.RUNNING
-                        && i.streams.metadataForAllStreamsClients().size() == 3));
+                .until(() -> instances.stream().allMatch(i -> i.running(3)));
 
         for (Click click : clicks.values()) {
             sendPostback(click, "sale");
@@ -233,8 +231,7 @@ class AttributionQueryIT {
                             fresh &= reply.body().get("failed_hosts").isEmpty();
                         }
                     }
-                    return fresh && survivors.stream().allMatch(s -> s.streams.state() == KafkaStreams.State.RUNNING
-                            && s.streams.metadataForAllStreamsClients().size() == 2);
+                    return fresh && survivors.stream().allMatch(s -> s.running(2));
                 });
         System.out.printf("AttributionQueryIT: after the kill, %d stale answers, violations %s%n", staleAnswers[0], violations);
         assertThat(violations).isEmpty();

@@ -29,7 +29,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -139,8 +138,7 @@ class OpenApiContractIT {
             jettyNotFound = get("/no-such-servlet");
             await("the instance runs and holds the clicks").atMost(Duration.ofSeconds(45))
                     .pollInterval(Duration.ofMillis(200))
-                    .until(() -> instance.streams.state() == KafkaStreams.State.RUNNING
-                            && get("/clicks/" + CLICK).status() == 200);
+                    .until(() -> instance.running(1) && get("/clicks/" + CLICK).status() == 200);
 
             writer.write(Topics.POSTBACKS_RAW, CLICK, postback(ATTRIBUTED, CLICK, "goal_value", "install"));
             // Identical to the one before: DUPLICATE_CONVERSION.

@@ -2,12 +2,14 @@ package io.attribution.query;
 
 import io.attribution.query.protocol.QueryProtocol;
 import io.attribution.query.routing.QueryRouter;
+import io.attribution.query.routing.StoreApplications;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -18,14 +20,18 @@ import java.util.function.Function;
 final class StreamsInstance implements AutoCloseable {
 
     final QueryServer server;
+    /** The first (or only) application: the decisions, for the attribution topology. */
     final KafkaStreams streams;
+    /** Every application of this instance, {@link #streams} first. */
+    final List<KafkaStreams> applications;
     final HostInfo host;
     final String name;
     private boolean closed;
 
-    private StreamsInstance(QueryServer server, KafkaStreams streams, HostInfo host) {
+    private StreamsInstance(QueryServer server, List<KafkaStreams> applications, HostInfo host) {
         this.server = server;
-        this.streams = streams;
+        this.streams = applications.get(0);
+        this.applications = applications;
         this.host = host;
         this.name = QueryProtocol.name(host);
     }
@@ -35,16 +41,35 @@ final class StreamsInstance implements AutoCloseable {
      * @param streams builds Kafka Streams for this instance's {@code application.server} ({@code host:port})
      */
     static StreamsInstance start(QueryServer server, Function<String, KafkaStreams> streams) {
+        return startAll(server, applicationServer -> List.of(streams.apply(applicationServer)),
+                applications -> StoreApplications.single(applications.get(0)));
+    }
+
+    /**
+     * Several Kafka Streams applications behind one query API, as a pipeline instance runs the
+     * decisions and the views.
+     *
+     * @param applications builds them for this instance's {@code application.server}
+     * @param stores       which of them holds each store
+     */
+    static StreamsInstance startAll(QueryServer server, Function<String, List<KafkaStreams>> applications,
+                                    Function<List<KafkaStreams>, StoreApplications> stores) {
         try {
             HostInfo host = new HostInfo("127.0.0.1", server.port());
-            KafkaStreams instance = streams.apply(QueryProtocol.name(host));
-            server.attach(new QueryRouter(instance, host));
-            instance.start();
-            return new StreamsInstance(server, instance, host);
+            List<KafkaStreams> instances = applications.apply(QueryProtocol.name(host));
+            server.attach(new QueryRouter(stores.apply(instances), host));
+            instances.forEach(KafkaStreams::start);
+            return new StreamsInstance(server, instances, host);
         } catch (RuntimeException | Error e) {
             server.close();
             throw e;
         }
+    }
+
+    /** Every application RUNNING and seeing {@code clients} instances in its group. */
+    boolean running(int clients) {
+        return applications.stream().allMatch(application -> application.state() == KafkaStreams.State.RUNNING
+                && application.metadataForAllStreamsClients().size() == clients);
     }
 
     URI uri(String pathAndQuery) {
@@ -56,8 +81,8 @@ final class StreamsInstance implements AutoCloseable {
      * times out (no leave-group), its query port goes dark, and its state directory is kept.
      */
     void kill() {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
-                .withTimeout(Duration.ofSeconds(10)));
+        applications.forEach(application -> application.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ofSeconds(10))));
         server.close();
         closed = true;
     }
@@ -66,7 +91,7 @@ final class StreamsInstance implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            streams.close(Duration.ofSeconds(10));
+            applications.forEach(application -> application.close(Duration.ofSeconds(10)));
             server.close();
         }
     }

@@ -16,6 +16,7 @@ import io.attribution.schemas.RecordSerdes;
 import io.attribution.schemas.Topic;
 import io.attribution.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -37,7 +38,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The attribution topology as a pure function of its serdes and settings. See
+ * The attribution topology as a pure function of its serdes and settings, in two applications:
+ * the decisions ({@link #decisions}) and the query views that follow their output topics
+ * ({@link #views}), so the views never take a decision's stream thread. See
  * {@code topology/DESIGN.md} for the stores, their keys and retention.
  *
  * <pre>
@@ -53,6 +56,8 @@ import java.util.Properties;
  *   ledger outcome: rejected (duplicate) -> conversions.rejected; attributed -> conversions.attributed;            |
  *   candidate of a goal with caps ==(repartition goal-caps: campaign+goal)==> caps --> attributed | rejected <-----+
  *  campaigns (global) -> [campaigns-store]
+ *
+ *  views application ({@link #views}, application id {@code <application.id>-views}):
  *  conversions.attributed, conversions.rejected -> attributed-views, rejected-views -> [query views: stats,
  *                                                  conversions by click and txn, postback log, recent rejections]
  * </pre>
@@ -72,6 +77,18 @@ public final class AttributionTopology {
     /** How long the campaign store waits at a record for the registry before giving the record up. */
     private static final Duration REGISTRY_PATIENCE = Duration.ofSeconds(60);
 
+    /** The views application has no global store: nothing gives a record up there. */
+    private static final DeadLetterSink NO_CAMPAIGN_STORE = new DeadLetterSink() {
+        @Override
+        public void send(ProducerRecord<byte[], byte[]> deadLetter) {
+            throw new IllegalStateException("the views application has no campaign store");
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
     private final RecordSerdes serdes;
     private final AttributionSettings settings;
     private final DeadLetterSink campaignDeadLetters;
@@ -90,6 +107,11 @@ public final class AttributionTopology {
     }
 
     /**
+     * Decisions and views in one application: the layout of every release before
+     * {@code topology.role}. The pipeline runs them as two applications ({@link #decisions},
+     * {@link #views}); this one stays for tests that need one driver and for the benchmark's
+     * "full" contender, what the split is measured against.
+     *
      * @param campaignDeadLetters where the global campaign store sends the records it gives up on
      *                            (Kafka Streams cannot write for a global store); the caller closes
      *                            it after the topology, as Kafka Streams never closes a global processor
@@ -102,10 +124,48 @@ public final class AttributionTopology {
     /** @param clock what event times are checked against (tests replay times far from today's) */
     public static Topology build(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
                                  DeadLetterSink campaignDeadLetters, Clock clock) {
-        return new AttributionTopology(serdes, streamsProperties, settings, campaignDeadLetters, clock).build();
+        return new AttributionTopology(serdes, streamsProperties, settings, campaignDeadLetters, clock)
+                .assemble(true, true);
     }
 
-    private Topology build() {
+    /**
+     * The decisions application: sub-topologies 0-2 and the campaign store, writing the output
+     * topics; no query views.
+     *
+     * @see #build(RecordSerdes, Properties, AttributionSettings, DeadLetterSink)
+     */
+    public static Topology decisions(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
+                                     DeadLetterSink campaignDeadLetters) {
+        return decisions(serdes, streamsProperties, settings, campaignDeadLetters, Clock.systemUTC());
+    }
+
+    /** @param clock what event times are checked against (tests replay times far from today's) */
+    public static Topology decisions(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
+                                     DeadLetterSink campaignDeadLetters, Clock clock) {
+        return new AttributionTopology(serdes, streamsProperties, settings, campaignDeadLetters, clock)
+                .assemble(true, false);
+    }
+
+    /**
+     * The views application: the query views, following the output topics (the views sub-topology
+     * alone). It decides nothing and reads no campaign, so it needs no dead-letter producer of its own.
+     */
+    public static Topology views(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings) {
+        return new AttributionTopology(serdes, streamsProperties, settings, NO_CAMPAIGN_STORE, Clock.systemUTC())
+                .assemble(false, true);
+    }
+
+    private Topology assemble(boolean withDecisions, boolean withViews) {
+        if (withDecisions) {
+            addDecisions();
+        }
+        if (withViews) {
+            addViews();
+        }
+        return builder.build();
+    }
+
+    private void addDecisions() {
         addStores();
 
         EventTimeBounds bounds = new EventTimeBounds(clock, settings.maxEventTimeSkew(), settings.clickRetention());
@@ -165,9 +225,6 @@ public final class AttributionTopology {
                 .process(() -> new CapProcessor(campaignChanges), Named.as("caps"), StoreNames.CAP_COUNTERS,
                         StoreNames.CONVERSION_CAPS, StoreNames.CAPPED_CONVERSIONS);
         sinkFinal(capped, "caps");
-
-        addViews();
-        return builder.build();
     }
 
     /**
@@ -235,8 +292,9 @@ public final class AttributionTopology {
     }
 
     /**
-     * The query views follow the output topics, in a sub-topology of their own: they never slow
-     * a decision down, and they see exactly what downstream consumers see (read_committed).
+     * The query views follow the output topics, in a sub-topology of their own (an application of
+     * their own in the pipeline): they never slow a decision down, and they see exactly what
+     * downstream consumers see (read_committed).
      */
     private void addViews() {
         Duration retention = settings.clickRetention();

@@ -3,6 +3,7 @@ package io.attribution.topology;
 import io.attribution.schemas.Topics;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * The stores the query API reads, with the topic whose partitions they follow: a store is queried
@@ -26,6 +27,12 @@ public final class QueryStores {
     public static final String CLICKS = StoreNames.CLICKS;
     /** click_id NUL request_id -> {@code RawPostback}: postbacks waiting for their click within grace. */
     public static final String PENDING_POSTBACKS = StoreNames.PENDING_POSTBACKS;
+
+    /** The stores of the views application. */
+    public static final Set<String> VIEW_STORES = Set.of(STATS, CLICK_CONVERSIONS, TXN_CONVERSIONS, POSTBACK_LOG,
+            RECENT_REJECTIONS);
+    /** The stores of the decisions application that the query API reads. */
+    public static final Set<String> DECISION_STORES = Set.of(CLICKS, PENDING_POSTBACKS);
 
     /** The source of the views sub-topology, whose tasks hold the stats, conversions and postback log. */
     public static final String VIEWS_TOPIC = Topics.CONVERSIONS_ATTRIBUTED.name();

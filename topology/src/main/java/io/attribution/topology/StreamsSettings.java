@@ -15,6 +15,10 @@ import java.util.Properties;
 public final class StreamsSettings {
 
     public static final String DEFAULT_APPLICATION_ID = "postback-attribution";
+    /** The views application's id is the decisions application's with this suffix; so is its group instance id. */
+    public static final String VIEWS_SUFFIX = "-views";
+    /** The views application's state lives in this folder of the decisions application's state directory. */
+    public static final String VIEWS_STATE_FOLDER = "views";
 
     private StreamsSettings() {
     }
@@ -60,5 +64,37 @@ public final class StreamsSettings {
             BoundedRocksDbMemory.Budget.from(props);
         }
         return props;
+    }
+
+    /**
+     * The views application's settings, derived from the decisions application's ({@link #of}):
+     * the same guarantees (exactly_once_v2, so read_committed) and overrides, but an application id,
+     * a state folder, a static group instance id and a thread count of its own. The views read
+     * the output topics from their start on a first run: they are derived from them, so a new
+     * views application rebuilds them whole.
+     */
+    public static Properties views(Properties decisions, int streamThreads) {
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("the views need at least one stream thread, was " + streamThreads);
+        }
+        Properties views = new Properties();
+        views.putAll(decisions);
+        views.put(StreamsConfig.APPLICATION_ID_CONFIG,
+                decisions.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + VIEWS_SUFFIX);
+        views.put(StreamsConfig.STATE_DIR_CONFIG,
+                Path.of(decisions.getProperty(StreamsConfig.STATE_DIR_CONFIG)).resolve(VIEWS_STATE_FOLDER).toString());
+        views.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(streamThreads));
+        views.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Two members of different groups may share an id, but logs, metrics and the broker's
+        // member lists are read by people: each application's members get ids of their own.
+        for (String key : new String[] {ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)}) {
+            Object id = decisions.get(key);
+            if (id != null) {
+                views.put(key, id + VIEWS_SUFFIX);
+            }
+        }
+        return views;
     }
 }

@@ -28,7 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** The attribution topology in a TopologyTestDriver, fed and read in the pipeline's own types. */
+/**
+ * The attribution topology in a TopologyTestDriver, fed and read in the pipeline's own types:
+ * decisions and views in one driver ({@link AttributionTopology#build}), or the decisions
+ * application alone ({@link #decisionsOnly}, its outputs fed to a {@link ViewsHarness}).
+ */
 final class TopologyHarness implements AutoCloseable {
 
     final BinaryAvroSerdes serdes = new BinaryAvroSerdes();
@@ -69,6 +73,17 @@ final class TopologyHarness implements AutoCloseable {
     /** @param streamsOverrides Kafka Streams settings over the production ones, e.g. a producer's */
     TopologyHarness(AttributionSettings settings, Instant wallClockStart, Path stateParent,
                     Map<String, String> streamsOverrides) {
+        this(settings, wallClockStart, stateParent, streamsOverrides, false);
+    }
+
+    /** The decisions application alone ({@link AttributionTopology#decisions}): no query views. */
+    static TopologyHarness decisionsOnly(AttributionSettings settings, Instant wallClockStart) {
+        return new TopologyHarness(settings, wallClockStart, Path.of(System.getProperty("java.io.tmpdir")), Map.of(),
+                true);
+    }
+
+    private TopologyHarness(AttributionSettings settings, Instant wallClockStart, Path stateParent,
+                            Map<String, String> streamsOverrides, boolean decisionsOnly) {
         try {
             stateDir = Files.createTempDirectory(stateParent, "topology-test");
         } catch (IOException e) {
@@ -76,7 +91,7 @@ final class TopologyHarness implements AutoCloseable {
         }
         Properties props = StreamsSettings.of("attribution-test", "unused:9092", stateDir, streamsOverrides);
         clock = new HarnessClock(wallClockStart);
-        driver = new TopologyTestDriver(AttributionTopology.build(serdes, props, settings, new DeadLetterSink() {
+        DeadLetterSink deadLetterSink = new DeadLetterSink() {
             @Override
             public void send(ProducerRecord<byte[], byte[]> deadLetter) {
                 campaignDeadLetters.add(deadLetter);
@@ -85,7 +100,10 @@ final class TopologyHarness implements AutoCloseable {
             @Override
             public void close() {
             }
-        }, clock), props, wallClockStart);
+        };
+        driver = new TopologyTestDriver(decisionsOnly
+                ? AttributionTopology.decisions(serdes, props, settings, deadLetterSink, clock)
+                : AttributionTopology.build(serdes, props, settings, deadLetterSink, clock), props, wallClockStart);
         rawCampaigns = driver.createInputTopic(Topics.CAMPAIGNS.name(), new ByteArraySerializer(),
                 new ByteArraySerializer());
         campaigns = driver.createInputTopic(Topics.CAMPAIGNS.name(), new StringSerializer(),

@@ -24,11 +24,11 @@ final class LocalPartitions {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalPartitions.class);
 
-    private final KafkaStreams streams;
+    private final StoreApplications applications;
     private final long maxStandbyLag;
 
-    LocalPartitions(KafkaStreams streams, long maxStandbyLag) {
-        this.streams = streams;
+    LocalPartitions(StoreApplications applications, long maxStandbyLag) {
+        this.applications = applications;
         this.maxStandbyLag = maxStandbyLag;
     }
 
@@ -36,7 +36,13 @@ final class LocalPartitions {
         Map<Integer, JsonNode> answers = new TreeMap<>();
         Map<Integer, String> unavailable = new TreeMap<>();
         Map<Integer, LagInfo> lags = null;
+        KafkaStreams streams = applications.holding(question.store()).orElse(null);
         for (int partition : new TreeSet<>(partitions)) {
+            if (streams == null) {
+                // Another instance's router took this one for a holder: only a changed role does that.
+                unavailable.put(partition, "NOT_HELD");
+                continue;
+            }
             KafkaStreams.State state = streams.state();
             if (!state.isRunningOrRebalancing()) {
                 unavailable.put(partition, "NOT_RUNNING");
@@ -45,7 +51,7 @@ final class LocalPartitions {
             try {
                 if (!activeOnly) {
                     if (lags == null) {
-                        lags = lags(question.store());
+                        lags = lags(streams, question.store());
                     }
                     requireCaughtUp(lags.get(partition), partition);
                 }
@@ -69,7 +75,7 @@ final class LocalPartitions {
      * Lags of every local copy of {@code store}, one broker round trip; only on the standby path,
      * which is taken when an active copy could not answer. A running active reports lag 0.
      */
-    private Map<Integer, LagInfo> lags(String store) throws PartitionUnavailable {
+    private static Map<Integer, LagInfo> lags(KafkaStreams streams, String store) throws PartitionUnavailable {
         try {
             return streams.allLocalStorePartitionLags().getOrDefault(store, Map.of());
         } catch (RuntimeException e) {

@@ -49,7 +49,7 @@ public final class QueryRouter {
     /** Every topic of the pipeline is keyed by a String; Kafka Streams partitions by its bytes. */
     private static final Serializer<String> KEYS = Serdes.String().serializer();
 
-    private final KafkaStreams streams;
+    private final StoreApplications applications;
     private final HostInfo self;
     private final String selfName;
     private final RemotePartitions remote;
@@ -66,17 +66,30 @@ public final class QueryRouter {
         this(builder(streams, self));
     }
 
+    /**
+     * A router over several Kafka Streams applications of this instance, each store routed with the
+     * metadata of the application holding it, with the default timeouts and standby lag bound.
+     */
+    public QueryRouter(StoreApplications applications, HostInfo self) {
+        this(builder(applications, self));
+    }
+
     private QueryRouter(Builder builder) {
-        this.streams = builder.streams;
+        this.applications = builder.applications;
         this.self = builder.self;
         this.selfName = QueryProtocol.name(self);
         this.remote = new RemotePartitions(builder.connectTimeout, builder.requestTimeout);
-        this.local = new LocalPartitions(streams, builder.maxStandbyLag);
+        this.local = new LocalPartitions(applications, builder.maxStandbyLag);
     }
 
     /** @see #QueryRouter(KafkaStreams, HostInfo) */
     public static Builder builder(KafkaStreams streams, HostInfo self) {
-        return new Builder(streams, self);
+        return new Builder(StoreApplications.single(streams), self);
+    }
+
+    /** @see #QueryRouter(StoreApplications, HostInfo) */
+    public static Builder builder(StoreApplications applications, HostInfo self) {
+        return new Builder(applications, self);
     }
 
     public HostInfo self() {
@@ -85,6 +98,10 @@ public final class QueryRouter {
 
     /** Asks every target partition of {@code question} wherever it lives. Never throws for an unavailable partition. */
     public RoutedAnswer ask(Question question) {
+        KafkaStreams streams = applications.holding(question.store()).orElse(null);
+        if (streams == null) {
+            return RoutedAnswer.notHeld(applications.whyNotHeld(question.store()));
+        }
         KafkaStreams.State state = streams.state();
         if (!state.isRunningOrRebalancing()) {
             return RoutedAnswer.unresolved("Kafka Streams is " + state + " on " + selfName);
@@ -97,7 +114,7 @@ public final class QueryRouter {
             if (owners.partitionCount() > 0) {
                 partitionCounts.merge(question.sourceTopic(), owners.partitionCount(), Math::max);
             }
-            targets = targets(question, owners);
+            targets = targets(streams, question, owners);
         } catch (IllegalStateException e) {
             // Stopped between the state check and the metadata call.
             return RoutedAnswer.unresolved("Kafka Streams is " + streams.state() + " on " + selfName);
@@ -142,7 +159,7 @@ public final class QueryRouter {
     }
 
     /** All partitions, or the key's one; empty when not known yet. */
-    private Set<Integer> targets(Question question, Ownership owners) {
+    private static Set<Integer> targets(KafkaStreams streams, Question question, Ownership owners) {
         if (question.key().isEmpty()) {
             Set<Integer> all = new TreeSet<>();
             for (int partition = 0; partition < owners.partitionCount(); partition++) {
@@ -218,14 +235,14 @@ public final class QueryRouter {
     }
 
     public static final class Builder {
-        private final KafkaStreams streams;
+        private final StoreApplications applications;
         private final HostInfo self;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private long maxStandbyLag = DEFAULT_MAX_STANDBY_LAG;
 
-        private Builder(KafkaStreams streams, HostInfo self) {
-            this.streams = Objects.requireNonNull(streams, "streams");
+        private Builder(StoreApplications applications, HostInfo self) {
+            this.applications = Objects.requireNonNull(applications, "applications");
             this.self = Objects.requireNonNull(self, "self");
         }
 

@@ -25,10 +25,18 @@ public final class RoutedAnswer {
     private final SortedMap<Integer, String> answeredBy;
     private final SortedMap<Integer, String> unavailable;
     private final String unresolved;
+    private final String notHeld;
 
     RoutedAnswer(Map<Integer, JsonNode> byPartition, Set<Integer> stalePartitions, Map<String, String> failedHosts,
            Set<Integer> missingPartitions, Map<Integer, String> answeredBy, Map<Integer, String> unavailable,
            String unresolved) {
+        this(byPartition, stalePartitions, failedHosts, missingPartitions, answeredBy, unavailable, unresolved, null);
+    }
+
+    private RoutedAnswer(Map<Integer, JsonNode> byPartition, Set<Integer> stalePartitions,
+                         Map<String, String> failedHosts, Set<Integer> missingPartitions,
+                         Map<Integer, String> answeredBy, Map<Integer, String> unavailable, String unresolved,
+                         String notHeld) {
         this.byPartition = Collections.unmodifiableSortedMap(new TreeMap<>(byPartition));
         this.stalePartitions = Collections.unmodifiableSortedSet(new TreeSet<>(stalePartitions));
         this.failedHosts = Collections.unmodifiableSortedMap(new TreeMap<>(failedHosts));
@@ -36,11 +44,20 @@ public final class RoutedAnswer {
         this.answeredBy = Collections.unmodifiableSortedMap(new TreeMap<>(answeredBy));
         this.unavailable = Collections.unmodifiableSortedMap(new TreeMap<>(unavailable));
         this.unresolved = unresolved;
+        this.notHeld = notHeld;
     }
 
     /** Not even the target partitions are known (Kafka Streams not running, no metadata yet). */
     static RoutedAnswer unresolved(String why) {
         return new RoutedAnswer(Map.of(), Set.of(), Map.of(), Set.of(), Map.of(), Map.of(), why);
+    }
+
+    /**
+     * This instance runs no application that holds the question's store (its topology role leaves
+     * that application to other instances): asking again here will not help.
+     */
+    static RoutedAnswer notHeld(String why) {
+        return new RoutedAnswer(Map.of(), Set.of(), Map.of(), Set.of(), Map.of(), Map.of(), null, why);
     }
 
     /** Each answered partition's JSON, from its active copy or, when {@link #stalePartitions} says so, a standby. */
@@ -78,9 +95,14 @@ public final class RoutedAnswer {
         return Optional.ofNullable(unresolved);
     }
 
+    /** Why no application of this instance holds the store; empty when one does. */
+    public Optional<String> notHeld() {
+        return Optional.ofNullable(notHeld);
+    }
+
     /** Every target partition answered: the merged result is exact (as of each copy's position). */
     public boolean complete() {
-        return unresolved == null && missingPartitions.isEmpty();
+        return unresolved == null && notHeld == null && missingPartitions.isEmpty();
     }
 
     /** Some partition came from a standby. */
@@ -92,6 +114,7 @@ public final class RoutedAnswer {
     public String toString() {
         return "RoutedAnswer{partitions=" + byPartition.keySet() + ", stale=" + stalePartitions + ", missing="
                 + missingPartitions + ", failedHosts=" + failedHosts + ", unavailable=" + unavailable
-                + (unresolved == null ? "" : ", unresolved=" + unresolved) + "}";
+                + (unresolved == null ? "" : ", unresolved=" + unresolved)
+                + (notHeld == null ? "" : ", notHeld=" + notHeld) + "}";
     }
 }
