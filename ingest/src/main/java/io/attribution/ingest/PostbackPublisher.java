@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * (acks=all, idempotent), or fails within the produce timeout. Nothing here answers a client.
  * Postbacks are written under a schema id known beforehand, never asking the registry on the way;
  * those stored since the registry last confirmed that id are kept, and written again should the
- * registry turn out to have lost it ({@link UnconfirmedPostbacks}).
+ * registry turn out to have lost it ({@link UnconfirmedRecords}).
  */
 public final class PostbackPublisher implements AutoCloseable {
 
@@ -34,7 +34,7 @@ public final class PostbackPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final RegisteredSchema<RawPostback> schema;
-    private final UnconfirmedPostbacks unconfirmed;
+    private final UnconfirmedRecords<RawPostback> unconfirmed;
     private final IngestMetrics metrics;
 
     PostbackPublisher(String bootstrapServers, RegisteredSchema<RawPostback> schema, Duration produceTimeout,
@@ -48,15 +48,20 @@ public final class PostbackPublisher implements AutoCloseable {
         this.metrics = metrics;
         this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, produceTimeout),
                 new StringSerializer(), new ByteArraySerializer());
-        this.unconfirmed = new UnconfirmedPostbacks(maxUnconfirmed);
+        this.unconfirmed = new UnconfirmedRecords<>("postbacks", maxUnconfirmed);
         unconfirmed.rewriteWith(this::rewrite);
         schema.onConfirmed(unconfirmed);
     }
 
     /** Public for the benchmarks: their durable baseline sends through a producer with these very settings. */
     public static Map<String, Object> producerConfig(String bootstrapServers, Duration produceTimeout) {
+        return producerConfig(bootstrapServers, "postback-ingest", produceTimeout);
+    }
+
+    /** The edge's producer settings, for each of its producers (postbacks, clicks) under its client id. */
+    static Map<String, Object> producerConfig(String bootstrapServers, String clientId, Duration produceTimeout) {
         long timeout = produceTimeout.toMillis();
-        return ProducerSettings.safe(bootstrapServers, "postback-ingest", Map.of(
+        return ProducerSettings.safe(bootstrapServers, clientId, Map.of(
                 // Small batches under load without making a lone postback wait noticeably.
                 ProducerConfig.LINGER_MS_CONFIG, 2,
                 // The answer must come within the produce timeout: the record is either acknowledged or
@@ -101,7 +106,7 @@ public final class PostbackPublisher implements AutoCloseable {
             if (error != null) {
                 // Kept as stale: the next confirmation tries again.
                 LOG.warn("Postback {} could not be written again yet: {}", postback.getRequestId(), error.toString());
-                unconfirmed.stored(postback, UnconfirmedPostbacks.NO_ID, System.nanoTime());
+                unconfirmed.stored(postback, UnconfirmedRecords.NO_ID, System.nanoTime());
             }
         });
     }
