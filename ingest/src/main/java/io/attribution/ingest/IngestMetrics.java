@@ -78,7 +78,7 @@ final class IngestMetrics {
         return uri == null || !PROBE_PATHS.contains(uri.getPath());
     }
 
-    void answered(int status) {
+    private void answered(int status) {
         requests.labelValues(RequestOutcome.of(status).label(), Integer.toString(status)).inc();
     }
 
