@@ -32,7 +32,7 @@ class ClickEdgeIT {
     @RegisterExtension
     static final KafkaKit kit = KafkaKit.shared();
 
-    private static ClicksTopic clicks;
+    private static TopicRecords<Click> clicks;
     private static IngestServer ingest;
     private static IngestServer fireAndForget;
     private static IngestHttp http;
