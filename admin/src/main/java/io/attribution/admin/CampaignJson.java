@@ -14,8 +14,10 @@ import io.attribution.campaigns.CampaignRules;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,7 +33,7 @@ public final class CampaignJson {
     private static final String HIDDEN = "***";
     private static final Set<String> CAMPAIGN_FIELDS = Set.of("campaign_id", "advertiser_id", "name", "status",
             "attribution_window_days", "currency", "time_zone", "security_token", "signing_secret", "allowed_ips",
-            "default_goal_id", "multi_conversion", "goals");
+            "default_goal_id", "multi_conversion", "goals", "landing_url", "affiliate_landing_urls");
     private static final Set<String> GOAL_FIELDS = Set.of("goal_id", "value", "status", "payout_type", "payout",
             "revenue_type", "revenue", "dynamic_revenue", "currency", "daily_cap", "monthly_cap", "multi_conversion");
 
@@ -70,6 +72,8 @@ public final class CampaignJson {
                 .setMultiConversion(enumValue(json, "multi_conversion", "", MultiConversionMode.class,
                         MultiConversionMode.ALLOW_UNIQUE_TXN))
                 .setGoals(goals)
+                .setLandingUrl(optionalText(json, "landing_url", ""))
+                .setAffiliateLandingUrls(textMap(json, "affiliate_landing_urls"))
                 .build();
         CampaignRules.violation(campaign).ifPresent(CampaignJson::refuse);
         return campaign;
@@ -136,6 +140,9 @@ public final class CampaignJson {
             g.put("monthly_cap", goal.getMonthlyCap());
             g.put("multi_conversion", goal.getMultiConversion() == null ? null : goal.getMultiConversion().name());
         }
+        json.put("landing_url", campaign.getLandingUrl());
+        ObjectNode overrides = json.putObject("affiliate_landing_urls");
+        campaign.getAffiliateLandingUrls().forEach(overrides::put);
         return json;
     }
 
@@ -178,6 +185,26 @@ public final class CampaignJson {
         List<String> items = new ArrayList<>();
         value.forEach(item -> items.add(item.asText()));
         return items;
+    }
+
+    /** An object of texts, e.g. {@code {"aff-7": "https://..."}}; absent or null is empty. */
+    private static Map<String, String> textMap(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            return Map.of();
+        }
+        if (!value.isObject()) {
+            throw new InvalidCampaignException(field, "must be an object of affiliate_id to URL");
+        }
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> entries = value.fields(); entries.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = entries.next();
+            if (!entry.getValue().isTextual()) {
+                throw new InvalidCampaignException(field + "." + entry.getKey(), "must be a URL string");
+            }
+            texts.put(entry.getKey(), entry.getValue().asText());
+        }
+        return texts;
     }
 
     private static <E extends Enum<E>> E enumValue(JsonNode json, String field, String path, Class<E> type,

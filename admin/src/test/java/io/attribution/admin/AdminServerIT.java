@@ -111,6 +111,28 @@ class AdminServerIT {
     }
 
     @Test
+    void aLandingUrlIsStoredAndShownAndABadOneIs400NamingItsField() throws Exception {
+        HttpResponse<String> stored = call("PUT", "campaigns/landing", """
+                {"advertiser_id": "adv-9", "landing_url": "https://shop.example/?c={click_id}&s={sub1}",
+                 "affiliate_landing_urls": {"aff-7": "https://aff7.example/{click_id}"}}""");
+        HttpResponse<String> relative = call("PUT", "campaigns/bad-landing", """
+                {"advertiser_id": "adv-9", "landing_url": "/landing?c={click_id}"}""");
+        HttpResponse<String> badOverride = call("PUT", "campaigns/bad-landing", """
+                {"advertiser_id": "adv-9", "affiliate_landing_urls": {"aff-7": "ftp://aff7.example/"}}""");
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(JSON.readTree(stored.body()).get("landing_url").asText())
+                .isEqualTo("https://shop.example/?c={click_id}&s={sub1}");
+        assertThat(latestOnTopic("landing").getAffiliateLandingUrls())
+                .containsExactly(java.util.Map.entry("aff-7", "https://aff7.example/{click_id}"));
+        assertThat(relative.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(relative.body()).get("field").asText()).isEqualTo("landing_url");
+        assertThat(badOverride.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badOverride.body()).get("field").asText()).isEqualTo("affiliate_landing_urls.aff-7");
+        assertThat(recordsOnTopic()).noneMatch(record -> record.key().equals("bad-landing"));
+    }
+
+    @Test
     void unknownCampaignOrCallIs404() throws Exception {
         assertThat(call("POST", "campaigns/nobody/pause", null).statusCode()).isEqualTo(404);
         assertThat(call("DELETE", "campaigns/shoes", null).statusCode()).isEqualTo(404);

@@ -24,6 +24,8 @@ class CampaignJsonTest {
             {"campaign_id": "c-1", "advertiser_id": "adv-1", "name": "Shoes", "time_zone": "Europe/Paris",
              "currency": "eur", "security_token": "t0ken", "allowed_ips": ["203.0.113.0/24", "2001:db8::/32"],
              "default_goal_id": "sale", "multi_conversion": "unique_txn",
+             "landing_url": "https://shop.example/p?cid={click_id}&s1={sub1}",
+             "affiliate_landing_urls": {"aff-9": "http://aff9.example/{click_id}"},
              "goals": [{"goal_id": "sale", "value": "purchase", "payout_type": "PERCENT", "payout": "7.5",
                         "revenue": 2, "daily_cap": 100}]}
             """;
@@ -38,6 +40,9 @@ class CampaignJsonTest {
         assertThat(campaign.getAttributionWindowDays()).isEqualTo(30);
         assertThat(campaign.getMultiConversion()).isEqualTo(MultiConversionMode.UNIQUE_TXN);
         assertThat(campaign.getAllowedIps()).containsExactly("203.0.113.0/24", "2001:db8::/32");
+        assertThat(campaign.getLandingUrl()).isEqualTo("https://shop.example/p?cid={click_id}&s1={sub1}");
+        assertThat(campaign.getAffiliateLandingUrls()).containsExactly(
+                java.util.Map.entry("aff-9", "http://aff9.example/{click_id}"));
         assertThat(campaign.getGoals()).singleElement().satisfies(goal -> {
             assertThat(goal.getPayoutType()).isEqualTo(PayoutType.PERCENT);
             assertThat(goal.getPayout()).isEqualByComparingTo("7.5");
@@ -73,6 +78,14 @@ class CampaignJsonTest {
             "amount not a number        | \"revenue\": 2                           | \"revenue\": \"two\"        | goals[0].revenue",
             "zero cap                   | \"daily_cap\": 100                       | \"daily_cap\": 0            | goals[0].daily_cap",
             "goal without value         | \"value\": \"purchase\",                 | \"value\": \"\",            | goals[0].value",
+            "relative landing URL       | \"https://shop.example/p?cid=            | \"/p?cid=                  | landing_url",
+            "ftp landing URL            | \"https://shop.example/p?cid=            | \"ftp://shop.example/p?cid= | landing_url",
+            "landing URL without host   | \"https://shop.example/p?cid=            | \"https:///p?cid=          | landing_url",
+            "unknown landing macro      | {sub1}\"                                 | {sub99}\"                  | landing_url",
+            "not a URL                  | https://shop.example/p?cid=              | https://shop example/p?cid= | landing_url",
+            "landing URL not a string   | \"landing_url\": \"https://shop.example/p?cid={click_id}&s1={sub1}\" | \"landing_url\": 7 | landing_url",
+            "bad affiliate landing URL  | \"http://aff9.example/                   | \"mailto:aff9@example/     | affiliate_landing_urls.aff-9",
+            "affiliate URLs not a map   | {\"aff-9\": \"http://aff9.example/{click_id}\"} | [\"x\"]          | affiliate_landing_urls",
     })
     void invalidFieldsAreNamed(String name, String from, String to, String field) throws Exception {
         String broken = VALID.replace(from.strip(), to.strip());

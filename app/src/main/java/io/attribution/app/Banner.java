@@ -16,13 +16,15 @@ final class Banner {
         URI ingest = pipeline.ingestUri().orElseThrow();
         String postback = ingest.resolve("/postback") + "?click_id=" + DemoData.CLICK_IDS.get(0)
                 + "&goal_value=purchase&sale_amount=49.90&currency=USD&txn_id=order-1001";
+        String click = clickLink(ingest);
         out.println();
         out.println("Postback pipeline started in " + startupMillis + " ms" + (pipeline.isEmbedded()
                 ? " (embedded Kafka broker and schema registry)" : ""));
         out.println("  Kafka:     " + pipeline.bootstrapServers() + clientSettings(pipeline.kafkaClients().masked()));
         out.println("  Registry:  " + pipeline.serdes().registryUrl()
                 + clientSettings(pipeline.serdes().registry().masked()));
-        out.println("  Ingest:    " + ingest.resolve("/postback") + "   (health: " + ingest.resolve("/readyz") + ")");
+        out.println("  Ingest:    " + ingest.resolve("/postback") + "   " + ingest.resolve("/click")
+                + "   (health: " + ingest.resolve("/readyz") + ")");
         pipeline.adminUri().ifPresent(admin -> out.println("  Admin API: " + admin.resolve("/campaigns")
                 + (pipeline.isEmbedded() ? "   (Authorization: Bearer " + pipeline.adminToken().orElseThrow() + ")" : "")));
         pipeline.queryUri().ifPresent(query -> out.println("  Query API: " + query.resolve("/openapi.yaml")
@@ -32,7 +34,12 @@ final class Banner {
         if (pipeline.isEmbedded()) {
             out.println();
             out.println("Demo campaign '" + DemoData.CAMPAIGN_ID + "' (goals: install, purchase) and clicks "
-                    + String.join(", ", DemoData.CLICK_IDS) + " are loaded. Fire a postback:");
+                    + String.join(", ", DemoData.CLICK_IDS) + " are loaded. Follow a tracking link: it stores a"
+                    + " click and redirects to the campaign's landing URL, whose click_id= is the new click's id:");
+            out.println();
+            out.println("  curl -i '" + click + "'");
+            out.println();
+            out.println("Then fire a postback for that click (or for a loaded one, as here):");
             out.println();
             out.println("  curl '" + postback + "'");
             out.println();
@@ -50,6 +57,9 @@ final class Banner {
                     + pipeline.serdes().registryUrl());
             out.println("  java -jar app/target/postback-pipeline.jar tail " + Topics.CONVERSIONS_ATTRIBUTED.name());
             out.println("  java -jar app/target/postback-pipeline.jar campaigns list");
+            out.println("  java -jar app/target/postback-pipeline.jar clicks send --url " + ingest
+                    + " --campaign " + DemoData.CAMPAIGN_ID + " --affiliate " + DemoData.CLICK_AFFILIATE
+                    + " --sub1 newsletter");
         }
         out.println();
         out.println("Ctrl-C stops everything.");
@@ -59,5 +69,11 @@ final class Banner {
     /** The operator's client settings, secrets masked, or nothing when there are none. */
     private static String clientSettings(Map<String, String> masked) {
         return masked.isEmpty() ? "" : "   " + masked;
+    }
+
+    /** A tracking link of the demo campaign, as an affiliate would place it. */
+    static String clickLink(URI ingest) {
+        return ingest.resolve("/click") + "?campaign_id=" + DemoData.CAMPAIGN_ID + "&affiliate_id="
+                + DemoData.CLICK_AFFILIATE + "&sub1=newsletter";
     }
 }

@@ -13,14 +13,17 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * The embedded default's demo: a campaign with two goals, from the bundled campaign file
- * {@code demo-campaigns.yaml}, and a few clicks, so a newcomer can fire a postback at once.
+ * The embedded default's demo: a campaign with two goals and a landing URL, from the bundled
+ * campaign file {@code demo-campaigns.yaml}, and a few clicks, so a newcomer can fire a postback at
+ * once, or make a click of their own through {@code /click}.
  */
 public final class DemoData {
 
     public static final String CAMPAIGNS_FILE = "demo-campaigns.yaml";
     public static final String CAMPAIGN_ID = "demo-campaign";
     public static final List<String> CLICK_IDS = List.of("demo-click-1", "demo-click-2", "demo-click-3");
+    /** The affiliate of the banner's tracking link. */
+    public static final String CLICK_AFFILIATE = "demo-affiliate-1";
 
     private DemoData() {
     }

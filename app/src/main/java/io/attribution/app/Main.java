@@ -21,11 +21,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
-/** The one runnable: {@code run} (everything, embedded by default), {@code ingest}, {@code topology}, {@code tail}. */
+/**
+ * The one runnable: {@code run} (everything, embedded by default), {@code ingest}, {@code topology},
+ * {@code admin}, {@code campaigns}, {@code clicks}, {@code tail}.
+ */
 @Command(name = "postback-pipeline", mixinStandardHelpOptions = true, version = "0.1.0",
         description = "Postback attribution pipeline: HTTP postbacks -> Kafka -> attributed conversions.",
         subcommands = {Main.Run.class, Main.Ingest.class, Main.TopologyCommand.class, Main.AdminCommand.class,
-                CampaignsCommand.class, Main.Tail.class})
+                CampaignsCommand.class, ClicksCommand.class, Main.Tail.class})
 public final class Main implements Callable<Integer> {
 
     /** The exit status when the topology stopped on an error: not a usage error (2), not a crash (1). */

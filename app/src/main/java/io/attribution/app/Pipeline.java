@@ -5,6 +5,7 @@ import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.embedded.Directories;
 import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.ingest.ClickDurability;
 import io.attribution.ingest.IngestConfig;
 import io.attribution.ingest.IngestServer;
 import io.attribution.management.HealthChecks;
@@ -185,6 +186,7 @@ public final class Pipeline implements AutoCloseable {
                     .maxRecordedRefusalsPerSecond(settings.integer(PipelineSettings.INGEST_MAX_RECORDED_REFUSALS_PER_SECOND))
                     .trustedProxies(settings.list(PipelineSettings.INGEST_TRUSTED_PROXIES))
                     .produceTimeout(settings.millis(PipelineSettings.INGEST_PRODUCE_TIMEOUT_MS))
+                    .clickDurability(clickDurability(settings))
                     .campaignsMaxStale(settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS))
                     .registryRequestTimeout(settings.millis(PipelineSettings.REGISTRY_REQUEST_TIMEOUT_MS))
                     .registryCheckInterval(settings.millis(PipelineSettings.REGISTRY_CHECK_INTERVAL_MS))
@@ -292,6 +294,17 @@ public final class Pipeline implements AutoCloseable {
     /** The admin token in force; shown to the user only when the embedded default made it up. */
     public Optional<String> adminToken() {
         return Optional.ofNullable(adminToken);
+    }
+
+    /** {@code ingest.click.durability}; a bad value fails the start naming the setting. */
+    private static ClickDurability clickDurability(PipelineSettings settings) {
+        try {
+            return ClickDurability.of(settings.string(PipelineSettings.INGEST_CLICK_DURABILITY));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PipelineSettings.INGEST_CLICK_DURABILITY + " ("
+                    + PipelineSettings.environmentName(PipelineSettings.INGEST_CLICK_DURABILITY) + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     public Optional<URI> ingestUri() {

@@ -51,6 +51,7 @@ public final class PipelineSettings {
     public static final String INGEST_MAX_RECORDED_REFUSALS_PER_SECOND = "ingest.max.recorded.refusals.per.second";
     public static final String INGEST_TRUSTED_PROXIES = "ingest.trusted.proxies";
     public static final String INGEST_PRODUCE_TIMEOUT_MS = "ingest.produce.timeout.ms";
+    public static final String INGEST_CLICK_DURABILITY = "ingest.click.durability";
     public static final String ADMIN_HOST = "admin.host";
     public static final String ADMIN_PORT = "admin.port";
     public static final String ADMIN_TOKEN = "admin.token";
@@ -119,6 +120,8 @@ public final class PipelineSettings {
         defaults.put(INGEST_MAX_RECORDED_REFUSALS_PER_SECOND, "100");
         defaults.put(INGEST_TRUSTED_PROXIES, "");
         defaults.put(INGEST_PRODUCE_TIMEOUT_MS, "5000");
+        // broker: /click redirects once the click is acknowledged; none: as soon as the producer has it.
+        defaults.put(INGEST_CLICK_DURABILITY, "broker");
         defaults.put(ADMIN_HOST, "127.0.0.1");
         defaults.put(ADMIN_PORT, "8081");
         // Empty: no admin API, except with the embedded default, which makes one up and prints it.

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,6 +103,51 @@ class PipelineIT {
         assertThat((BigDecimal) conversion.get("revenue")).isEqualByComparingTo("7.49");
         assertThat((BigDecimal) conversion.get("sale_amount")).isEqualByComparingTo("49.90");
         assertThat(conversion.get("currency").toString()).isEqualTo("USD");
+    }
+
+    @Test
+    void aClickFromTheEdgesTrackingLinkIsAttributedWhenAPostbackNamesItsClickId() throws Exception {
+        HttpResponse<String> click = send(HttpRequest.newBuilder(URI.create(
+                Banner.clickLink(pipeline.ingestUri().orElseThrow()).replace("sub1=newsletter", "sub1=news%20letter")))
+                .GET());
+        assertThat(click.statusCode()).as(click.body()).isEqualTo(302);
+        String clickId = JSON.readTree(click.body()).get("click_id").asText();
+        assertThat(click.headers().firstValue("Location")).hasValue("https://example.com/landing?click_id=" + clickId
+                + "&aff=" + DemoData.CLICK_AFFILIATE + "&sub1=news%20letter");
+
+        String requestId = accepted(send(HttpRequest.newBuilder(postbackUri(
+                "click_id=" + clickId + "&goal_value=purchase&sale_amount=20&txn_id=from-click")).GET()));
+
+        GenericRecord conversion = awaitRecord(Topics.CONVERSIONS_ATTRIBUTED.name(), requestId);
+        assertThat(conversion.get("click_id").toString()).isEqualTo(clickId);
+        assertThat(conversion.get("campaign_id").toString()).isEqualTo(DemoData.CAMPAIGN_ID);
+        assertThat(conversion.get("affiliate_id").toString()).isEqualTo(DemoData.CLICK_AFFILIATE);
+        assertThat((BigDecimal) conversion.get("payout")).isEqualByComparingTo("2.00");
+        URI query = pipeline.queryUri().orElseThrow();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> fate = send(HttpRequest.newBuilder(query.resolve("/postbacks/" + requestId)).GET());
+            assertThat(JSON.readTree(fate.body()).path("state").asText()).as(fate.body()).isEqualTo("ATTRIBUTED");
+        });
+    }
+
+    @Test
+    void theClicksSendCommandPrintsTheClickIdAndTheLandingUrlWithoutFollowingIt() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
+                "clicks", "send", "--url", pipeline.ingestUri().orElseThrow().toString(),
+                "--campaign", DemoData.CAMPAIGN_ID, "--affiliate", "cli-aff", "--sub1", "a b&c");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).matches("(?s)click_id: ([A-Za-z0-9_-]{22})\\R"
+                + "landing:  https://example\\.com/landing\\?click_id=\\1&aff=cli-aff&sub1=a%20b%26c\\R");
+
+        StringWriter unknownErr = new StringWriter();
+        int unknown = Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(unknownErr))
+                .execute("clicks", "send", "--url", pipeline.ingestUri().orElseThrow().toString(),
+                        "--campaign", "no-such-campaign", "--affiliate", "cli-aff");
+        assertThat(unknown).isEqualTo(2);
+        assertThat(unknownErr.toString().strip()).doesNotContain("\n").contains("404").contains("UNKNOWN_CAMPAIGN");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.attribution.bench;
 
 import io.attribution.avro.Campaign;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
+import io.attribution.ingest.ClickDurability;
 import io.attribution.ingest.IngestConfig;
 import io.attribution.ingest.IngestServer;
 import io.attribution.schemas.RegistrySerdes;
@@ -46,6 +47,9 @@ import java.util.function.LongSupplier;
  *   of it).</li>
  *   <li><b>T</b>rivial: the same Jetty around a servlet that answers 200 at once, no Kafka
  *   ({@link TrivialServer#start}).</li>
+ *   <li>Click: the real ingest server's {@code /click} (the campaign has a landing URL), answering 302
+ *   after the broker's ack; and click-none: a second ingest server whose {@code /click} answers once the
+ *   producer has the click ({@code ingest.click.durability=none}).</li>
  * </ul>
  * The broker runs in a child process ({@link BrokerProcess}), so this process's CPU is the load
  * generator's and the servers'; the broker's is measured apart. All get the same load
@@ -80,15 +84,21 @@ public final class IngestThroughputBenchmark {
             try (IngestServer ingest = IngestServer.start(config, broker.bootstrapServers(), serdes);
                  TrivialServer durable = TrivialServer.durable(config, broker.bootstrapServers(),
                          Topics.POSTBACKS_RAW.name(), postback);
-                 TrivialServer trivial = TrivialServer.start(config)) {
+                 TrivialServer trivial = TrivialServer.start(config);
+                 IngestServer fireAndForget = IngestServer.start(IngestConfig.builder().port(0)
+                         .maxRequestsPerSecond(1_000_000).clickDurability(ClickDurability.NONE).build(),
+                         broker.bootstrapServers(), serdes)) {
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 ports.put(IngestRound.TRIVIAL, trivial.port());
                 ports.put(IngestRound.DURABLE, durable.port());
                 ports.put(IngestRound.INGEST, ingest.port());
+                ports.put(IngestRound.CLICK, ingest.port());
+                ports.put(IngestRound.CLICK_NONE, fireAndForget.port());
                 List<IngestRound> rounds = run(options, ports, broker::cpuNanos);
                 String producer = producerMetrics();
-                long stored = storedPostbacks(broker.bootstrapServers());
-                IngestThroughputReport.append(options, rounds, stored, loadBefore, producer);
+                long stored = storedRecords(broker.bootstrapServers(), Topics.POSTBACKS_RAW.name());
+                long clicks = storedRecords(broker.bootstrapServers(), Topics.CLICKS.name());
+                IngestThroughputReport.append(options, rounds, stored, clicks, loadBefore, producer);
             }
         }
         // Jetty's, Kafka's and the registry client's threads would keep the JVM alive.
@@ -97,11 +107,13 @@ public final class IngestThroughputBenchmark {
 
     private static List<IngestRound> run(IngestBenchOptions options, Map<String, Integer> ports,
                                          LongSupplier brokerCpu) throws Exception {
-        for (String server : List.of(IngestRound.DURABLE, IngestRound.INGEST)) {
+        for (String server : List.of(IngestRound.DURABLE, IngestRound.INGEST, IngestRound.CLICK,
+                IngestRound.CLICK_NONE)) {
+            boolean clicks = IngestRound.isClick(server);
             PostbackLoad.Result check = PostbackLoad.run("check", ports.get(server), 1, Duration.ofMillis(200),
-                    brokerCpu);
-            if (check.ok() == 0 || !check.statuses().keySet().equals(Set.of(200))) {
-                throw new IllegalStateException(server + " does not accept the benchmark postback: "
+                    brokerCpu, clicks);
+            if (check.ok() == 0 || !check.statuses().keySet().equals(Set.of(clicks ? 302 : 200))) {
+                throw new IllegalStateException(server + " does not accept the benchmark request: "
                         + check.statuses());
             }
         }
@@ -109,12 +121,12 @@ public final class IngestThroughputBenchmark {
         for (Map.Entry<String, Integer> server : ports.entrySet()) {
             progress("warm-up on %s, %d s", server.getKey(), options.warmup().toSeconds());
             rounds.add(new IngestRound(server.getKey(), true, PostbackLoad.run(server.getKey(), server.getValue(),
-                    options.connections(), options.warmup(), brokerCpu)));
+                    options.connections(), options.warmup(), brokerCpu, IngestRound.isClick(server.getKey()))));
         }
         for (int i = 1; i <= options.rounds(); i++) {
             for (Map.Entry<String, Integer> server : ports.entrySet()) {
                 PostbackLoad.Result result = PostbackLoad.run(server.getKey(), server.getValue(),
-                        options.connections(), options.round(), brokerCpu);
+                        options.connections(), options.round(), brokerCpu, IngestRound.isClick(server.getKey()));
                 progress("round %d, %s: %,.0f req/s, p99 %.2f ms, %s", i, server.getKey(), result.perSecond(),
                         result.percentileMillis(99), result.statuses());
                 rounds.add(new IngestRound(server.getKey(), false, result));
@@ -148,10 +160,13 @@ public final class IngestThroughputBenchmark {
     private static void prepareTopics(String bootstrapServers, RegistrySerdes serdes) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(Topics.POSTBACKS_RAW.name(), 3, (short) 1),
+                    new NewTopic(Topics.CLICKS.name(), 3, (short) 1),
                     new NewTopic(Topics.CAMPAIGNS.name(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         Campaign campaign = Campaign.newBuilder().setCampaignId(CAMPAIGN).setAdvertiserId("bench-adv")
-                .setGoals(List.of()).setSecurityToken(TOKEN).setAllowedIps(List.of("127.0.0.1/32", "::1")).build();
+                .setGoals(List.of()).setSecurityToken(TOKEN).setAllowedIps(List.of("127.0.0.1/32", "::1"))
+                .setLandingUrl("https://shop.example/land?click_id={click_id}&aff={affiliate_id}&s1={sub1}&s2={sub2}")
+                .build();
         try (KafkaProducer<String, Campaign> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 new StringSerializer(), serdes.valueSerializer(Topics.CAMPAIGNS))) {
@@ -159,11 +174,11 @@ public final class IngestThroughputBenchmark {
         }
     }
 
-    private static long storedPostbacks(String bootstrapServers) throws Exception {
+    private static long storedRecords(String bootstrapServers, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
             for (int p = 0; p < 3; p++) {
-                request.put(new TopicPartition(Topics.POSTBACKS_RAW.name(), p), OffsetSpec.latest());
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
                     admin.listOffsets(request).all().get(30, TimeUnit.SECONDS);

@@ -23,8 +23,8 @@ final class IngestThroughputReport {
     private IngestThroughputReport() {
     }
 
-    static void append(IngestBenchOptions options, List<IngestRound> rounds, long stored, double loadBefore,
-                       String producer) throws IOException {
+    static void append(IngestBenchOptions options, List<IngestRound> rounds, long stored, long storedClicks,
+                       double loadBefore, String producer) throws IOException {
         StringBuilder text = new StringBuilder();
         double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         text.append(String.format(Locale.ROOT, "Ingest throughput benchmark, %s%n", Instant.now()));
@@ -34,29 +34,33 @@ final class IngestThroughputReport {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadBefore, loadAfter));
         text.append("cpu us/req: this process (load generator, servers, producers); broker us/req: the broker's "
                 + "process").append(System.lineSeparator());
-        text.append(String.format(Locale.ROOT, "%-8s %-8s %10s %10s %9s %9s %9s %11s %11s  %s%n",
+        text.append(String.format(Locale.ROOT, "%-8s %-10s %10s %10s %9s %9s %9s %11s %11s  %s%n",
                 "round", "server", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "cpu us/req", "broker us",
                 "statuses"));
         long durableAnswers = 0;
+        long clickAnswers = 0;
         int n = 0;
         for (IngestRound round : rounds) {
             PostbackLoad.Result r = round.result();
-            if (!round.server().equals(IngestRound.TRIVIAL)) {
+            if (IngestRound.isClick(round.server())) {
+                clickAnswers += r.ok();
+            } else if (!round.server().equals(IngestRound.TRIVIAL)) {
                 durableAnswers += r.ok();
             }
             if (!round.warmup() && round.server().equals(IngestRound.TRIVIAL)) {
                 n++;
             }
-            text.append(String.format(Locale.ROOT, "%-8s %-8s %10d %10.0f %9.2f %9.2f %9.2f %11.0f %11.0f  %s%n",
+            text.append(String.format(Locale.ROOT, "%-8s %-10s %10d %10.0f %9.2f %9.2f %9.2f %11.0f %11.0f  %s%n",
                     round.warmup() ? "warm-up" : Integer.toString(n), round.server(), r.ok(), r.perSecond(),
                     r.percentileMillis(50), r.percentileMillis(99), r.percentileMillis(100),
                     r.cpuMicrosPerRequest(), r.brokerCpuMicrosPerRequest(), r.statuses()));
         }
         List<IngestRound> measured = rounds.stream().filter(round -> !round.warmup()).toList();
-        text.append(String.format(Locale.ROOT, "median of the measured rounds:%n%-8s %10s %9s %9s %11s %11s%n",
+        text.append(String.format(Locale.ROOT, "median of the measured rounds:%n%-10s %10s %9s %9s %11s %11s%n",
                 "server", "req/s", "p50 ms", "p99 ms", "cpu us/req", "broker us"));
-        for (String server : List.of(IngestRound.TRIVIAL, IngestRound.DURABLE, IngestRound.INGEST)) {
-            text.append(String.format(Locale.ROOT, "%-8s %10.0f %9.2f %9.2f %11.0f %11.0f%n", server,
+        for (String server : List.of(IngestRound.TRIVIAL, IngestRound.DURABLE, IngestRound.INGEST, IngestRound.CLICK,
+                IngestRound.CLICK_NONE)) {
+            text.append(String.format(Locale.ROOT, "%-10s %10.0f %9.2f %9.2f %11.0f %11.0f%n", server,
                     median(measured, server, PostbackLoad.Result::perSecond),
                     median(measured, server, r -> r.percentileMillis(50)),
                     median(measured, server, r -> r.percentileMillis(99)),
@@ -78,6 +82,9 @@ final class IngestThroughputReport {
         text.append(String.format(Locale.ROOT, "records on %s: %d; 200 answers from ingest and durable: %d%s%n",
                 Topics.POSTBACKS_RAW.name(), stored, durableAnswers,
                 stored >= durableAnswers ? "" : "  <-- FEWER RECORDS THAN 200s"));
+        text.append(String.format(Locale.ROOT, "records on %s: %d; 302 answers from click and click-none: %d%s%n",
+                Topics.CLICKS.name(), storedClicks, clickAnswers,
+                storedClicks >= clickAnswers ? "" : "  <-- FEWER RECORDS THAN 302s"));
         text.append(producer).append(System.lineSeparator());
         System.out.print(text);
         Files.createDirectories(options.out().toAbsolutePath().getParent());

@@ -50,10 +50,16 @@ final class PostbackLoad {
     /** @param brokerCpu the broker process's CPU time so far, in nanoseconds */
     static Result run(String name, int port, int connections, Duration duration, LongSupplier brokerCpu)
             throws Exception {
+        return run(name, port, connections, duration, brokerCpu, false);
+    }
+
+    /** @param clicks {@code /click} requests instead of postbacks */
+    static Result run(String name, int port, int connections, Duration duration, LongSupplier brokerCpu,
+                      boolean clicks) throws Exception {
         PostbackLoadConnection[] workers = new PostbackLoadConnection[connections];
         CountDownLatch go = new CountDownLatch(1);
         for (int i = 0; i < connections; i++) {
-            workers[i] = new PostbackLoadConnection(name + "-" + i, port, go);
+            workers[i] = new PostbackLoadConnection(name + "-" + i, port, go, clicks);
             workers[i].start();
         }
         long cpuStart = ProcessCpu.nanos();

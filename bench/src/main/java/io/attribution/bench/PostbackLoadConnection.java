@@ -15,14 +15,15 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * One keep-alive connection of the load, on its own thread: postback GETs back to back, each with its
- * own click id and txn id, until the deadline; each answer read whole, its status counted and its
- * latency kept.
+ * own click id and txn id (or tracking-link GETs, each with its own sub1), until the deadline; each
+ * answer read whole, its status counted and its latency kept. 200 and 302 count as done.
  */
 final class PostbackLoadConnection extends Thread {
 
     private final int port;
     private final CountDownLatch go;
     private final String clientId;
+    private final boolean clicks;
     volatile long deadline;
     long ok;
     final Map<Integer, Long> statuses = new TreeMap<>();
@@ -31,9 +32,11 @@ final class PostbackLoadConnection extends Thread {
     Exception failure;
     private final byte[] buffer = new byte[16 * 1024];
 
-    PostbackLoadConnection(String clientId, int port, CountDownLatch go) {
+    /** @param clicks {@code /click} requests, else postbacks */
+    PostbackLoadConnection(String clientId, int port, CountDownLatch go, boolean clicks) {
         super("load-" + clientId);
         this.clientId = clientId;
+        this.clicks = clicks;
         this.port = port;
         this.go = go;
     }
@@ -52,11 +55,15 @@ final class PostbackLoadConnection extends Thread {
                     socket.setSoTimeout(30_000);
                 }
                 String id = clientId + "-" + sequence++;
-                byte[] request = ("GET /postback?click_id=bench-" + id
+                String target = clicks
+                        ? "/click?campaign_id=" + IngestThroughputBenchmark.CAMPAIGN + "&affiliate_id=affiliate-7"
+                        + "&sub1=s-" + id + "&sub2=newsletter"
+                        : "/postback?click_id=bench-" + id
                         + "&campaign_id=" + IngestThroughputBenchmark.CAMPAIGN
                         + "&security_token=" + IngestThroughputBenchmark.TOKEN
                         + "&goal_value=purchase&sale_amount=49.90&currency=USD&txn_id=o-" + id
-                        + "&sub1=affiliate-7 HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: ingest-bench\r\n\r\n")
+                        + "&sub1=affiliate-7";
+                byte[] request = ("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: ingest-bench\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII);
                 long start = System.nanoTime();
                 OutputStream out = socket.getOutputStream();
@@ -103,7 +110,7 @@ final class PostbackLoadConnection extends Thread {
         String head = new String(buffer, 0, headEnd, StandardCharsets.ISO_8859_1);
         int status = Integer.parseInt(head.substring(9, 12));
         statuses.merge(status, 1L, Long::sum);
-        if (status == 200) {
+        if (status == 200 || status == 302) {
             ok++;
         }
         String lower = head.toLowerCase(Locale.ROOT);

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.Currency;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -43,7 +44,8 @@ public final class CampaignRules {
                 zone(campaign.getTimeZone()),
                 allowList(campaign.getAllowedIps()),
                 goals(campaign.getGoals()),
-                defaultGoal(campaign));
+                defaultGoal(campaign),
+                landingUrls(campaign));
     }
 
     /**
@@ -134,6 +136,26 @@ public final class CampaignRules {
             return Optional.empty();
         }
         return Optional.of(new Violation("default_goal_id", "'" + defaultGoal + "' is not one of the goals"));
+    }
+
+    private static Optional<Violation> landingUrls(Campaign campaign) {
+        if (campaign.getLandingUrl() != null) {
+            Optional<String> problem = LandingUrl.problem(campaign.getLandingUrl());
+            if (problem.isPresent()) {
+                return Optional.of(new Violation("landing_url", problem.get()));
+            }
+        }
+        for (Map.Entry<String, String> override : campaign.getAffiliateLandingUrls().entrySet()) {
+            String field = "affiliate_landing_urls." + override.getKey();
+            if (override.getKey().isBlank()) {
+                return Optional.of(new Violation("affiliate_landing_urls", "an affiliate_id must not be empty"));
+            }
+            Optional<String> problem = LandingUrl.problem(override.getValue());
+            if (problem.isPresent()) {
+                return Optional.of(new Violation(field, problem.get()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The rule an amount (payout, revenue) breaks, if any: money, or a percentage of at most 100. */

@@ -20,7 +20,7 @@ final class AnswerCounter implements RequestLog {
     @Override
     public void log(Request request, Response response) {
         if (IngestMetrics.isPostbackTraffic(request)) {
-            metrics.answered(response.getStatus());
+            metrics.answered(request, response.getStatus());
         }
     }
 }

@@ -33,13 +33,15 @@ import java.util.List;
  * @param registryRequestTimeout the longest one call to the schema registry may take
  * @param registryCheckInterval  how often the registry is asked whether it still holds the postbacks'
  *                               schema under the id they are written with
+ * @param clickDurability        when {@code /click} redirects: once the broker acknowledged the click,
+ *                               or as soon as the producer has it (faster; a crash loses what it buffered)
  */
 public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequestHeaderBytes, Duration idleTimeout,
                            long minRequestDataRate, int maxConcurrentRequests, Duration maxQueueWait,
                            int maxRequestsPerSecond, int maxRecordedRefusalsPerSecond, List<String> trustedProxies,
                            Duration signatureTolerance, Duration produceTimeout, Duration retryAfter,
                            Duration campaignsMaxStale, Duration registryRequestTimeout,
-                           Duration registryCheckInterval) {
+                           Duration registryCheckInterval, ClickDurability clickDurability) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -61,6 +63,9 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
         positive("registry check interval", registryCheckInterval.toMillis());
         if (minRequestDataRate < 0) {
             throw new IllegalArgumentException("min request data rate must not be negative, was " + minRequestDataRate);
+        }
+        if (clickDurability == null) {
+            throw new IllegalArgumentException("click durability must be one of " + List.of(ClickDurability.values()));
         }
         trustedProxies = List.copyOf(trustedProxies);
         IpAllowList.of(trustedProxies); // a typo in a proxy address fails the start, not a request
@@ -101,6 +106,7 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
         private Duration campaignsMaxStale = CampaignCatalog.DEFAULT_MAX_STALENESS;
         private Duration registryRequestTimeout = Duration.ofSeconds(2);
         private Duration registryCheckInterval = Duration.ofSeconds(1);
+        private ClickDurability clickDurability = ClickDurability.BROKER;
 
         private Builder() {
         }
@@ -190,11 +196,16 @@ public record IngestConfig(String host, int port, long maxBodyBytes, int maxRequ
             return this;
         }
 
+        public Builder clickDurability(ClickDurability value) {
+            clickDurability = value;
+            return this;
+        }
+
         public IngestConfig build() {
             return new IngestConfig(host, port, maxBodyBytes, maxRequestHeaderBytes, idleTimeout, minRequestDataRate,
                     maxConcurrentRequests, maxQueueWait, maxRequestsPerSecond, maxRecordedRefusalsPerSecond,
                     trustedProxies, signatureTolerance, produceTimeout, retryAfter, campaignsMaxStale,
-                    registryRequestTimeout, registryCheckInterval);
+                    registryRequestTimeout, registryCheckInterval, clickDurability);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.attribution.ingest;
 
+import io.attribution.avro.Click;
 import io.attribution.avro.RawPostback;
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.campaigns.CampaignCatalogMetrics;
@@ -33,7 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The ingest edge: Jetty with the postback servlet and health endpoints, built apart from any
+ * The ingest edge: Jetty with the postback and click servlets and health endpoints, built apart from any
  * {@code main} so tests run it on port 0. Closing drains in-flight postbacks, then flushes the producer.
  */
 public final class IngestServer implements AutoCloseable {
@@ -54,6 +55,8 @@ public final class IngestServer implements AutoCloseable {
     private final ServerConnector connector;
     private final RegisteredSchema<RawPostback> postbackSchema;
     private final PostbackPublisher publisher;
+    private final RegisteredSchema<Click> clickSchema;
+    private final ClickPublisher clickPublisher;
     private final KafkaReadiness readiness;
     private final CampaignCatalog campaigns;
     private final PrometheusRegistry metricsRegistry;
@@ -82,6 +85,9 @@ public final class IngestServer implements AutoCloseable {
                 config.registryRequestTimeout(), config.registryCheckInterval());
         this.publisher = new PostbackPublisher(cluster, postbackSchema, config.produceTimeout(),
                 metrics);
+        this.clickSchema = RegisteredSchema.start(serdes.registry(), Topics.CLICKS,
+                config.registryRequestTimeout(), config.registryCheckInterval());
+        this.clickPublisher = new ClickPublisher(cluster, clickSchema, config.produceTimeout(), metrics);
         this.readiness = new KafkaReadiness(cluster);
         this.campaigns = CampaignCatalog.start(cluster, serdes, "ingest-campaign-catalog",
                 config.campaignsMaxStale());
@@ -101,6 +107,11 @@ public final class IngestServer implements AutoCloseable {
                         threads, answerTimeout, config.retryAfter()));
         postbacks.setAsyncSupported(true);
         context.addServlet(postbacks, "/postback");
+        ServletHolder clicks = new ServletHolder("click", new ClickServlet(clickPublisher, campaigns, clientAddress,
+                config.clickDurability(), new StoredAnswers(threads, answerTimeout), Clock.systemUTC(),
+                config.retryAfter().toSeconds()));
+        clicks.setAsyncSupported(true);
+        context.addServlet(clicks, IngestMetrics.CLICK_PATH);
         context.addServlet(new ServletHolder("healthz", HealthServlet.liveness()), "/healthz");
         context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness, postbackSchema, campaigns)), "/readyz");
         context.setErrorHandler(JsonErrorPages.forContext(PostbackAnswers::jettyError));
@@ -161,6 +172,10 @@ public final class IngestServer implements AutoCloseable {
                 LOG.warn("Postback schema not registered: postbacks are refused until the registry at {} answers",
                         serdes.registryUrl());
             }
+            if (!ingest.clickSchema.awaitFirstCheck()) {
+                LOG.warn("Click schema not registered: clicks are answered 503 until the registry at {} answers",
+                        serdes.registryUrl());
+            }
             if (!ingest.campaigns.awaitCaughtUp(CATALOG_TIMEOUT)) {
                 // Serving anyway: postbacks naming no campaign can be stored; those naming one get
                 // 503 and /readyz says why until the catalog is current.
@@ -201,7 +216,9 @@ public final class IngestServer implements AutoCloseable {
             JettyServers.stop(server, "Ingest server", LOG);
         } finally {
             publisher.close();
+            clickPublisher.close();
             postbackSchema.close();
+            clickSchema.close();
             readiness.close();
             CampaignCatalogMetrics.unregister(metricsRegistry, campaigns);
             campaigns.close();

@@ -5,15 +5,8 @@ import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.ProducerSettings;
 import io.attribution.schemas.RegisteredSchema;
 import io.attribution.schemas.Topics;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
@@ -24,19 +17,14 @@ import java.util.concurrent.CompletableFuture;
  * (acks=all, idempotent), or fails within the produce timeout. Nothing here answers a client.
  * Postbacks are written under a schema id known beforehand, never asking the registry on the way;
  * those stored since the registry last confirmed that id are kept, and written again should the
- * registry turn out to have lost it ({@link UnconfirmedPostbacks}).
+ * registry turn out to have lost it ({@link UnconfirmedRecords}).
  */
 public final class PostbackPublisher implements AutoCloseable {
 
     /** About a minute and a half of a busy edge without a word from the registry; then 503s. */
     static final int MAX_UNCONFIRMED = 50_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(PostbackPublisher.class);
-
-    private final KafkaProducer<String, byte[]> producer;
-    private final RegisteredSchema<RawPostback> schema;
-    private final UnconfirmedPostbacks unconfirmed;
-    private final IngestMetrics metrics;
+    private final RecordPublisher<RawPostback> publisher;
 
     PostbackPublisher(KafkaClientSettings cluster, RegisteredSchema<RawPostback> schema, Duration produceTimeout,
                       IngestMetrics metrics) {
@@ -45,23 +33,19 @@ public final class PostbackPublisher implements AutoCloseable {
 
     PostbackPublisher(KafkaClientSettings cluster, RegisteredSchema<RawPostback> schema, Duration produceTimeout,
                       IngestMetrics metrics, int maxUnconfirmed) {
-        this.schema = schema;
-        this.metrics = metrics;
-        this.producer = new KafkaProducer<>(producerConfig(cluster, produceTimeout),
-                new StringSerializer(), new ByteArraySerializer());
-        this.unconfirmed = new UnconfirmedPostbacks(maxUnconfirmed);
-        unconfirmed.rewriteWith(this::rewrite);
-        schema.onConfirmed(unconfirmed);
+        this.publisher = new RecordPublisher<>(producerConfig(cluster, "postback-ingest", produceTimeout), Topics.POSTBACKS_RAW,
+                schema, PostbackPublisher::key, "postbacks", maxUnconfirmed, metrics::acknowledged, () -> { });
     }
 
     /** Public for the benchmarks: their durable baseline sends through a producer with these very settings. */
     public static Map<String, Object> producerConfig(String bootstrapServers, Duration produceTimeout) {
-        return producerConfig(KafkaClientSettings.plaintext(bootstrapServers), produceTimeout);
+        return producerConfig(KafkaClientSettings.plaintext(bootstrapServers), "postback-ingest", produceTimeout);
     }
 
-    static Map<String, Object> producerConfig(KafkaClientSettings cluster, Duration produceTimeout) {
+    /** The edge's producer settings, for each of its producers (postbacks, clicks) under its client id. */
+    static Map<String, Object> producerConfig(KafkaClientSettings cluster, String clientId, Duration produceTimeout) {
         long timeout = produceTimeout.toMillis();
-        return ProducerSettings.safe(cluster, "postback-ingest", Map.of(
+        return ProducerSettings.safe(cluster, clientId, Map.of(
                 // Small batches under load without making a lone postback wait noticeably.
                 ProducerConfig.LINGER_MS_CONFIG, 2,
                 // The answer must come within the produce timeout: the record is either acknowledged or
@@ -73,42 +57,7 @@ public final class PostbackPublisher implements AutoCloseable {
 
     /** Completes with the record's offset once acknowledged; exceptionally on any failure. */
     public CompletableFuture<RecordMetadata> publish(RawPostback postback) {
-        CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
-        if (!unconfirmed.hasRoom()) {
-            acknowledged.completeExceptionally(new IllegalStateException("the registry has not confirmed the schema"
-                    + " id of the last " + unconfirmed.size() + " postbacks stored"));
-            return acknowledged;
-        }
-        long sentAt = System.nanoTime();
-        try {
-            RegisteredSchema.Framed framed = schema.frame(postback);
-            producer.send(new ProducerRecord<>(Topics.POSTBACKS_RAW.name(), key(postback), framed.bytes()),
-                    (metadata, error) -> {
-                        if (error != null) {
-                            acknowledged.completeExceptionally(error);
-                        } else {
-                            long now = System.nanoTime();
-                            unconfirmed.stored(postback, framed.contentId(), now);
-                            metrics.acknowledged(now - sentAt);
-                            acknowledged.complete(metadata);
-                        }
-                    });
-        } catch (RuntimeException e) {
-            // Serialization (schema id not verified) and metadata timeouts are thrown, not called back.
-            acknowledged.completeExceptionally(e);
-        }
-        return acknowledged;
-    }
-
-    /** A postback stored under an id the registry no longer holds: once more, under the one it holds now. */
-    private void rewrite(RawPostback postback) {
-        publish(postback).whenComplete((metadata, error) -> {
-            if (error != null) {
-                // Kept as stale: the next confirmation tries again.
-                LOG.warn("Postback {} could not be written again yet: {}", postback.getRequestId(), error.toString());
-                unconfirmed.stored(postback, UnconfirmedPostbacks.NO_ID, System.nanoTime());
-            }
-        });
+        return publisher.publish(postback);
     }
 
     /**
@@ -122,6 +71,6 @@ public final class PostbackPublisher implements AutoCloseable {
     /** Sends what is buffered and waits for it: in-flight postbacks still get their answer. */
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(10));
+        publisher.close();
     }
 }

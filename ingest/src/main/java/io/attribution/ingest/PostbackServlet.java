@@ -1,13 +1,9 @@
 package io.attribution.ingest;
 
 import io.attribution.avro.RawPostback;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +11,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * {@code /postback}: GET or POST, parameters in the query string, a form body or a JSON body.
@@ -33,8 +26,7 @@ final class PostbackServlet extends HttpServlet {
     private final PostbackRequestReader reader;
     private final RefusalBudget budget;
     private final IngestMetrics metrics;
-    private final Executor responder;
-    private final Duration answerTimeout;
+    private final StoredAnswers answers;
     private final long retryAfterSeconds;
 
     /**
@@ -48,8 +40,7 @@ final class PostbackServlet extends HttpServlet {
         this.reader = reader;
         this.budget = budget;
         this.metrics = metrics;
-        this.responder = responder;
-        this.answerTimeout = answerTimeout;
+        this.answers = new StoredAnswers(responder, answerTimeout);
         this.retryAfterSeconds = retryAfter.toSeconds();
     }
 
@@ -87,8 +78,9 @@ final class PostbackServlet extends HttpServlet {
                     + "; the postback was not stored: send it again after " + retryAfterSeconds + " seconds");
             return;
         }
-        answerOnceStored(request.startAsync(), incoming.postback(),
-                then -> publishSettling(incoming.postback(), incoming.verdict().signature(), then), new Reply() {
+        answers.answerOnceStored(request.startAsync(), incoming.postback().getRequestId(),
+                then -> publishSettling(incoming.postback(), incoming.verdict().signature(), then),
+                new StoredAnswers.Reply() {
             @Override
             public void stored(HttpServletResponse response) throws IOException {
                 EdgeVerdict verdict = incoming.verdict();
@@ -128,8 +120,8 @@ final class PostbackServlet extends HttpServlet {
             PostbackAnswers.rejected(response, refused.status(), refused.error(), refused.field(), refused.getMessage());
             return;
         }
-        answerOnceStored(request.startAsync(), refused.record(),
-                then -> publisher.publish(refused.record()).whenComplete(then), new Reply() {
+        answers.answerOnceStored(request.startAsync(), refused.record().getRequestId(),
+                then -> publisher.publish(refused.record()).whenComplete(then), new StoredAnswers.Reply() {
             @Override
             public void stored(HttpServletResponse response) throws IOException {
                 PostbackAnswers.refused(response, refused.status(), refused.error(), refused.field(),
@@ -146,72 +138,16 @@ final class PostbackServlet extends HttpServlet {
         });
     }
 
-    /** How a request is answered once its record is stored, or once it could not be. */
-    private interface Reply {
-        void stored(HttpServletResponse response) throws IOException;
-
-        void notStored(HttpServletResponse response, Throwable error) throws IOException;
-    }
-
     /**
      * Publishes the postback; its signature is used once stored, given back otherwise, before the
      * answer goes out: a client told 503 may resend at once, with the same signature. Settled on
      * the broker's word, not the answer's: a postback acknowledged after its 503 is stored all the same.
      */
-    private void publishSettling(RawPostback postback, RequestSignature.Claim signature, Acknowledgement then) {
+    private void publishSettling(RawPostback postback, RequestSignature.Claim signature,
+                                 StoredAnswers.Acknowledgement then) {
         publisher.publish(postback).whenComplete((metadata, error) -> {
             signature.settle(error == null);
             then.accept(metadata, error);
         });
-    }
-
-    /** What to do once the broker has acknowledged a record, or once it is known not to be stored. */
-    private interface Acknowledgement extends BiConsumer<RecordMetadata, Throwable> {
-    }
-
-    /** Answers once the record is stored or known not to be, or with a 503 at the answer timeout. */
-    private void answerOnceStored(AsyncContext async, RawPostback record, Consumer<Acknowledgement> store,
-                                  Reply reply) {
-        AtomicBoolean answered = new AtomicBoolean();
-        async.setTimeout(answerTimeout.toMillis());
-        async.addListener(new AsyncListener() {
-            @Override
-            public void onTimeout(AsyncEvent event) {
-                answer(async, answered, record, reply, new IllegalStateException("no acknowledgement within " + answerTimeout));
-            }
-
-            @Override
-            public void onComplete(AsyncEvent event) {
-            }
-
-            @Override
-            public void onError(AsyncEvent event) {
-                answered.set(true);
-            }
-
-            @Override
-            public void onStartAsync(AsyncEvent event) {
-            }
-        });
-        // One hop, straight from the acknowledgement to a Jetty thread: no future in between.
-        store.accept((metadata, error) -> responder.execute(() -> answer(async, answered, record, reply, error)));
-    }
-
-    private void answer(AsyncContext async, AtomicBoolean answered, RawPostback record, Reply reply, Throwable error) {
-        if (!answered.compareAndSet(false, true)) {
-            return;
-        }
-        HttpServletResponse response = (HttpServletResponse) async.getResponse();
-        try {
-            if (error == null) {
-                reply.stored(response);
-            } else {
-                reply.notStored(response, error);
-            }
-        } catch (IOException | IllegalStateException e) {
-            LOG.debug("Could not answer request {}: client gone", record.getRequestId(), e);
-        } finally {
-            async.complete();
-        }
     }
 }

@@ -18,8 +18,7 @@ final class RequestIds {
     }
 
     static String next() {
-        byte[] bytes = new byte[16];
-        RANDOM.get().nextBytes(bytes);
+        byte[] bytes = randomBytes(16);
         bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
         bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
         long high = 0;
@@ -29,6 +28,13 @@ final class RequestIds {
             low = (low << 8) | (bytes[i + 8] & 0xff);
         }
         return new UUID(high, low).toString();
+    }
+
+    /** Bytes from this thread's DRBG: for any id that must be unique and unguessable (click ids too). */
+    static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        RANDOM.get().nextBytes(bytes);
+        return bytes;
     }
 
     private static SecureRandom generator() {

@@ -1,5 +1,6 @@
 package io.attribution.ingest;
 
+import io.attribution.avro.Campaign;
 import io.attribution.embedded.testkit.KafkaKit;
 import io.attribution.management.ManagementServer;
 import io.attribution.schemas.RegistrySerdes;
@@ -32,8 +33,36 @@ class IngestMetricsIT {
     static final KafkaKit kit = KafkaKit.shared();
 
     @BeforeAll
-    static void createTopic() {
+    static void createTopic() throws Exception {
         RawPostbackTopic.create(kit);
+        ClicksTopic.create(kit);
+        CampaignsTopic.write(kit, new RegistrySerdes(kit.registryUrl()), Campaign.newBuilder()
+                .setCampaignId("metrics-campaign").setAdvertiserId("adv").setGoals(List.of())
+                .setLandingUrl("https://land.example/?c={click_id}").build());
+    }
+
+    @Test
+    void clicksAreCountedApartFromPostbacksByOutcomeAndStatus() throws Exception {
+        try (Edge edge = Edge.start(IngestConfig.builder())) {
+            IngestHttp http = new IngestHttp(edge.ingest.uri());
+
+            assertThat(http.get("/click?campaign_id=metrics-campaign&affiliate_id=a").status()).isEqualTo(302);
+            assertThat(http.get("/click?campaign_id=metrics-campaign&affiliate_id=b").status()).isEqualTo(302);
+            assertThat(http.get("/click?campaign_id=nobody&affiliate_id=a").status()).isEqualTo(404);
+            assertThat(http.get("/click?campaign_id=metrics-campaign").status()).isEqualTo(400);
+            assertThat(http.get("/postback?click_id=metrics-click").status()).isEqualTo(200);
+
+            await().atMost(SCRAPE_WAIT).untilAsserted(() -> {
+                MetricsScrape scrape = edge.scrape();
+                assertThat(scrape.series("click_requests_total")).containsExactlyInAnyOrder(
+                        "click_requests_total{outcome=\"redirected\",status=\"302\"} 2.0",
+                        "click_requests_total{outcome=\"unknown_campaign\",status=\"404\"} 1.0",
+                        "click_requests_total{outcome=\"invalid\",status=\"400\"} 1.0");
+                assertThat(scrape.series(REQUESTS)).containsExactly(
+                        REQUESTS + "{outcome=\"accepted\",status=\"200\"} 1.0");
+                assertThat(scrape.value("click_produce_latency_seconds_count")).hasValue(2.0);
+            });
+        }
     }
 
     @Test

@@ -4,17 +4,12 @@ import io.attribution.avro.ConversionStatus;
 import io.attribution.avro.RawPostback;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.Currency;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The meaning of a postback's parameters: Trackier names, with the HasOffers and Everflow aliases
@@ -51,7 +46,7 @@ public final class PostbackParameters {
             CAMPAIGN_ID, List.of(CAMPAIGN_ID, "offer_id", "camp_id"));
 
     /** Ids are keys and log entries: long enough for any tracker, short enough to keep state small. */
-    public static final int MAX_ID_LENGTH = 256;
+    public static final int MAX_ID_LENGTH = AliasedParameters.MAX_ID_LENGTH;
     /**
      * Every conversion carries its postback's parameters into state (the click's ledger and views)
      * and onto the output topics: these bound what one postback may carry, values counted one by
@@ -70,19 +65,15 @@ public final class PostbackParameters {
      * quadratic in the length (a 64 KB "1.000..." pins a core for seconds).
      */
     private static final int MAX_AMOUNT_LENGTH = 64;
-    /** An advertiser that forgot to fill a macro sends it literally: {sale_amount}, [amount], %amount%. */
-    private static final Pattern UNFILLED_MACRO = Pattern.compile("^(\\{[^}]*}|\\[[^]]*]|%[^%]+%|\\$\\{[^}]*})$");
-    /** The first character of every {@link #UNFILLED_MACRO}: most values need no regex. */
-    private static final String MACRO_OPENERS = "{[%$";
 
     private final Map<String, List<String>> query;
     private final Map<String, List<String>> body;
-    /** Each parameter looked up once: {@link #validate} reads them all, and callers read some again. */
-    private final Map<String, Optional<String>> resolved = new HashMap<>();
+    private final AliasedParameters parameters;
 
     private PostbackParameters(Map<String, List<String>> query, Map<String, List<String>> body) {
         this.query = query;
         this.body = body;
+        this.parameters = new AliasedParameters(NAMES, List.of(query, body));
     }
 
     public static PostbackParameters of(Map<String, List<String>> query, Map<String, List<String>> body) {
@@ -234,25 +225,7 @@ public final class PostbackParameters {
     }
 
     private Optional<String> id(String name) {
-        Optional<String> value = single(name);
-        value.ifPresent(v -> {
-            if (v.length() > MAX_ID_LENGTH) {
-                throw InvalidParameterException.malformed(name, name + " is longer than " + MAX_ID_LENGTH + " characters");
-            }
-            if (hasControlCharacter(v)) {
-                throw InvalidParameterException.malformed(name, name + " contains control characters");
-            }
-        });
-        return value;
-    }
-
-    private static boolean hasControlCharacter(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
+        return parameters.id(name);
     }
 
     private Optional<BigDecimal> amount(String name) {
@@ -282,52 +255,6 @@ public final class PostbackParameters {
 
     /** The one value of a parameter across its aliases and both sources; empty values count as absent. */
     private Optional<String> single(String canonical) {
-        Optional<String> known = resolved.get(canonical);
-        if (known == null) {
-            known = resolve(canonical);
-            resolved.put(canonical, known);
-        }
-        return known;
-    }
-
-    private Optional<String> resolve(String canonical) {
-        String first = null;
-        // Only once a second, different value shows up: then the postback is refused.
-        Set<String> conflicting = null;
-        for (String name : NAMES.get(canonical)) {
-            for (Map<String, List<String>> source : List.of(query, body)) {
-                List<String> sent = source.get(name);
-                if (sent == null) {
-                    continue;
-                }
-                for (String value : sent) {
-                    if (value.isBlank()) {
-                        continue;
-                    }
-                    String stripped = value.strip();
-                    if (first == null) {
-                        first = stripped;
-                    } else if (!first.equals(stripped)) {
-                        if (conflicting == null) {
-                            conflicting = new LinkedHashSet<>();
-                            conflicting.add(first);
-                        }
-                        conflicting.add(stripped);
-                    }
-                }
-            }
-        }
-        if (conflicting != null) {
-            throw InvalidParameterException.malformed(canonical,
-                    canonical + " has conflicting values " + new ArrayList<>(conflicting));
-        }
-        if (first == null) {
-            return Optional.empty();
-        }
-        if (MACRO_OPENERS.indexOf(first.charAt(0)) >= 0 && UNFILLED_MACRO.matcher(first).matches()) {
-            throw InvalidParameterException.malformed(canonical,
-                    canonical + " '" + first + "' looks like a macro the advertiser did not fill in");
-        }
-        return Optional.of(first);
+        return parameters.single(canonical);
     }
 }

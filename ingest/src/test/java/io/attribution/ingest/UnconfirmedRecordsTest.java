@@ -11,12 +11,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What is kept until the registry confirms the id it was written under, and what is written again. */
-class UnconfirmedPostbacksTest {
+class UnconfirmedRecordsTest {
 
     private final List<String> rewritten = new ArrayList<>();
-    private final UnconfirmedPostbacks unconfirmed = new UnconfirmedPostbacks(3);
+    private final UnconfirmedRecords<RawPostback> unconfirmed = new UnconfirmedRecords<>("postbacks", 3);
 
-    UnconfirmedPostbacksTest() {
+    UnconfirmedRecordsTest() {
         unconfirmed.rewriteWith(postback -> rewritten.add(postback.getRequestId()));
     }
 
@@ -36,7 +36,7 @@ class UnconfirmedPostbacksTest {
     @Test
     void whatWasStoredUnderAnIdTheRegistryNoLongerHoldsIsWrittenAgain() {
         unconfirmed.stored(postback("before-the-loss"), 7, 100);
-        unconfirmed.stored(postback("failed-rewrite"), UnconfirmedPostbacks.NO_ID, 110);
+        unconfirmed.stored(postback("failed-rewrite"), UnconfirmedRecords.NO_ID, 110);
         unconfirmed.stored(postback("after-the-check-began"), 7, 400);
 
         unconfirmed.confirmed(9, 300);
