@@ -71,20 +71,33 @@ final class InputLoader implements AutoCloseable {
             }
         } else {
             Instant clicksStart = Instant.now().minus(Duration.ofHours(2));
-            Instant postbacksStart = clicksStart.plus(Duration.ofHours(1));
             for (int i = 0; i < input.clicks(); i++) {
                 Instant at = clicksStart.plusMillis(i);
                 send(Topics.CLICKS, clicks, clickId(prefix, i), click(prefix, i, at), at);
             }
-            for (int j = 0; j < input.postbacks(); j++) {
-                // The n-th postback of its click: installs and purchases alternate, each with its own txn id.
-                Instant at = postbacksStart.plusMillis(j);
-                String clickId = clickId(prefix, j % input.clicks());
-                send(Topics.POSTBACKS_RAW, postbacks, clickId,
-                        BenchPostbacks.of(prefix, j, clickId, (j / input.clicks()) % 2 != 0, at), at);
-            }
+            writePostbacks(input, postbacks, clicksStart.plus(Duration.ofHours(1)));
         }
         flush();
+    }
+
+    /**
+     * Writes only the postbacks of an ordinary round whose clicks an earlier {@link #load} wrote
+     * (with no postbacks), received from an hour ago on.
+     */
+    void loadPostbacks(RoundInput input) {
+        writePostbacks(input, serdes.valueSerializer(Topics.POSTBACKS_RAW), Instant.now().minus(Duration.ofHours(1)));
+        flush();
+    }
+
+    private void writePostbacks(RoundInput input, Serializer<RawPostback> postbacks, Instant start) {
+        String prefix = input.idPrefix();
+        for (int j = 0; j < input.postbacks(); j++) {
+            // The n-th postback of its click: installs and purchases alternate, each with its own txn id.
+            Instant at = start.plusMillis(j);
+            String clickId = clickId(prefix, j % input.clicks());
+            send(Topics.POSTBACKS_RAW, postbacks, clickId,
+                    BenchPostbacks.of(prefix, j, clickId, (j / input.clicks()) % 2 != 0, at), at);
+        }
     }
 
     private void flush() {

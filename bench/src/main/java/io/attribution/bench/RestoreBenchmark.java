@@ -6,6 +6,7 @@ import io.attribution.embedded.EmbeddedKafkaBroker;
 import io.attribution.embedded.EmbeddedSchemaRegistry;
 import io.attribution.schemas.AvroTrust;
 import io.attribution.schemas.RegistrySerdes;
+import io.attribution.schemas.Topics;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.AttributionTopology;
 import io.attribution.topology.DeadLetterProducer;
@@ -13,6 +14,7 @@ import io.attribution.topology.StreamsSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StateRestoreListener;
@@ -28,16 +30,20 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How long the topology takes to rebuild its click store from the changelog, as it must after a
- * crash under exactly-once (no checkpoint is left, so the stores are wiped and restored): the
- * clicks are processed once, the instance is closed, its state directory deleted, and a second
- * instance is timed from start to RUNNING. Reported per million clicks. Not a test: run it by hand
- * (see {@code bench/README.md}).
+ * What the topology's state costs per click and per postback, and how long an instance takes to
+ * rebuild it from the changelogs, as it must after a crash under exactly-once (no checkpoint is
+ * left, so the stores are wiped and restored) or when it takes over partitions without a standby.
+ * The clicks are processed, then the postbacks; after each pass the instance is closed (its stores
+ * flushed) and the local state directory and the changelog topics are measured. Then the state
+ * directory is deleted and a second instance is timed from start to RUNNING. The closes leave the
+ * group, so the next instance is assigned its partitions at once instead of after the session
+ * timeout. Not a test: run it by hand (see {@code bench/README.md}).
  */
 public final class RestoreBenchmark {
 
     private static final String RESULT_FILE = "restore.txt";
-    private static final Map<String, String> DEFAULTS = Map.of("clicks", "1000000", "partitions", "3");
+    private static final Map<String, String> DEFAULTS = Map.of("clicks", "1000000", "postbacks", "20000",
+            "partitions", "3");
     private static final Duration PATIENCE = Duration.ofMinutes(20);
     private static final String APPLICATION_ID = "restore-bench";
 
@@ -51,63 +57,104 @@ public final class RestoreBenchmark {
         AvroTrust.register();
         BenchArguments arguments = BenchArguments.read(DEFAULTS, args);
         int clicks = arguments.number("clicks");
+        int postbacks = arguments.number("postbacks");
         int partitions = arguments.number("partitions");
         Path stateRoot = Files.createTempDirectory("restore-bench-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     broker.bootstrapServers()))) {
             String bootstrapServers = broker.bootstrapServers();
             RegistrySerdes serdes = new RegistrySerdes(registry.registryUrl());
             TopicProvisioner.ensureTopics(bootstrapServers, partitions, (short) 1);
-            progress("pre-loading %,d clicks", clicks);
-            try (InputLoader loader = new InputLoader(bootstrapServers, serdes)) {
-                loader.loadCampaign();
-                loader.load(new RoundInput("restore", clicks, 0, false));
-            }
             Properties properties = StreamsSettings.of(APPLICATION_ID, bootstrapServers, stateRoot, Map.of());
             AttributionSettings settings = AttributionSettings.defaults().withInputPartitions(partitions);
+            RoundInput input = new RoundInput("restore", clicks, postbacks, false);
+            TopicFootprint empty = TopicFootprint.of(admin);
 
-            long processStart = System.nanoTime();
-            try (Instance first = Instance.start(serdes, properties, settings)) {
-                awaitCaughtUp(bootstrapServers, first.topology());
-            }
-            double processSeconds = (System.nanoTime() - processStart) / 1e9;
-            progress("processed the clicks in %.1f s; deleting the state directory", processSeconds);
-            Directories.deleteRecursively(stateRoot);
-            Files.createDirectories(stateRoot);
+            try (InputLoader loader = new InputLoader(bootstrapServers, serdes)) {
+                progress("pre-loading %,d clicks", clicks);
+                loader.loadCampaign();
+                loader.load(new RoundInput(input.idPrefix(), clicks, 0, false));
+                double clicksSeconds = processAll(admin, serdes, properties, settings);
+                StateFootprint afterClicks = StateFootprint.of(stateRoot, TopicFootprint.of(admin).since(empty));
+                progress("processed the clicks in %.1f s: %s", clicksSeconds, afterClicks);
 
-            RestoreCount restored = new RestoreCount();
-            long restartStart = System.nanoTime();
-            try (Instance second = Instance.start(serdes, properties, settings, restored)) {
-                double toRunning = (System.nanoTime() - restartStart) / 1e9;
-                String report = String.format(Locale.ROOT, """
-                        Restore of the topology's stores after their state directory is lost
-                        clicks: %,d on %d partitions; first pass over them: %.1f s
-                        start to RUNNING with empty state: %.2f s
-                        restored: %,d records in %.2f s of restoration (%s)
-                        per million clicks: %.2f s to RUNNING
-                        """, clicks, partitions, processSeconds, toRunning, restored.total(),
-                        restored.seconds(), restored.byStore(), toRunning * 1_000_000 / clicks);
-                System.out.print(report);
-                Path file = ResultFiles.inTarget(RESULT_FILE);
-                Files.writeString(file, report, StandardCharsets.UTF_8);
-                System.out.println("written to " + file);
+                progress("pre-loading %,d postbacks for those clicks", postbacks);
+                loader.loadPostbacks(input);
+                double postbacksSeconds = processAll(admin, serdes, properties, settings);
+                StateFootprint afterPostbacks = StateFootprint.of(stateRoot, TopicFootprint.of(admin).since(empty));
+                progress("processed the postbacks in %.1f s: %s", postbacksSeconds, afterPostbacks);
+
+                progress("deleting the state directory");
+                Directories.deleteRecursively(stateRoot);
+                Files.createDirectories(stateRoot);
+                RestoreCount restored = new RestoreCount();
+                long restartStart = System.nanoTime();
+                try (Instance second = Instance.start(serdes, properties, settings, restored)) {
+                    double toRunning = (System.nanoTime() - restartStart) / 1e9;
+                    report(input, partitions, clicksSeconds, postbacksSeconds, afterClicks, afterPostbacks,
+                            toRunning, restored);
+                }
             }
         } finally {
             Directories.deleteRecursively(stateRoot);
         }
     }
 
-    /** Until the application's committed positions reach the end of all it reads, the clicks included. */
-    private static void awaitCaughtUp(String bootstrapServers, Topology topology) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            GroupProgress progress = GroupProgress.fromStart(admin, APPLICATION_ID, topology);
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (!progress.caughtUp()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("clicks not consumed within " + PATIENCE);
-                }
-                Thread.sleep(500);
+    /** Runs an instance until it has processed everything its inputs hold, then closes it; returns the seconds. */
+    private static double processAll(Admin admin, RegistrySerdes serdes, Properties properties,
+                                     AttributionSettings settings) throws Exception {
+        long start = System.nanoTime();
+        try (Instance instance = Instance.start(serdes, properties, settings)) {
+            awaitCaughtUp(admin, instance.topology());
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void report(RoundInput input, int partitions, double clicksSeconds, double postbacksSeconds,
+                               StateFootprint afterClicks, StateFootprint afterPostbacks, double toRunning,
+                               RestoreCount restored) throws Exception {
+        int clicks = input.clicks();
+        int postbacks = input.postbacks();
+        String report = String.format(Locale.ROOT, """
+                State of the topology, and its restore after the state directory is lost
+                input: %,d clicks, then %,d postbacks, on %d partitions; passes: %.1f s and %.1f s
+                per click:    local state %,.0f B, changelogs %,.0f B, clicks topic %,.0f B
+                per postback: local state %,.0f B, changelogs %,.0f B, postbacks.raw %,.0f B, outputs %,.0f B
+                after both passes: local state %,d B, changelogs %,d B
+                start to RUNNING with empty state: %.2f s
+                restored: %,d records (%s); stores restoring from the first start to the last end: %.2f s
+                per million clicks (with their postbacks): %.2f s to RUNNING
+                """, clicks, postbacks, partitions, clicksSeconds, postbacksSeconds,
+                (double) afterClicks.localBytes() / clicks, (double) afterClicks.changelogBytes() / clicks,
+                (double) afterClicks.topicBytes(Topics.CLICKS.name()) / clicks,
+                perPostback(afterPostbacks.localBytes() - afterClicks.localBytes(), postbacks),
+                perPostback(afterPostbacks.changelogBytes() - afterClicks.changelogBytes(), postbacks),
+                perPostback(afterPostbacks.topicBytes(Topics.POSTBACKS_RAW.name()), postbacks),
+                perPostback(afterPostbacks.topicBytes(Topics.CONVERSIONS_ATTRIBUTED.name())
+                        + afterPostbacks.topicBytes(Topics.CONVERSIONS_REJECTED.name()), postbacks),
+                afterPostbacks.localBytes(), afterPostbacks.changelogBytes(), toRunning, restored.total(),
+                restored.byStore(), restored.partitionedSeconds(), toRunning * 1_000_000 / clicks);
+        System.out.print(report);
+        Path file = ResultFiles.inTarget(RESULT_FILE);
+        Files.writeString(file, report, StandardCharsets.UTF_8);
+        System.out.println("written to " + file);
+    }
+
+    private static double perPostback(long bytes, int postbacks) {
+        return postbacks == 0 ? 0 : (double) bytes / postbacks;
+    }
+
+    /** Until the application's committed positions reach the end of all it reads. */
+    private static void awaitCaughtUp(Admin admin, Topology topology) throws Exception {
+        GroupProgress progress = GroupProgress.fromStart(admin, APPLICATION_ID, topology);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!progress.caughtUp()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("input not consumed within " + PATIENCE);
             }
+            Thread.sleep(500);
         }
     }
 
@@ -145,12 +192,16 @@ public final class RestoreBenchmark {
 
         @Override
         public void close() {
-            streams.close(Duration.ofSeconds(60));
+            streams.close(CloseOptions.timeout(Duration.ofSeconds(60))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             deadLetters.close();
         }
     }
 
-    /** Records restored per store, and the time from the first restoration's start to the last's end. */
+    /**
+     * Records restored per store, and the time from the first restoration of a partitioned store
+     * to the last one's end (the global campaigns store restores before the group is joined).
+     */
     private static final class RestoreCount implements StateRestoreListener {
 
         private final Map<String, AtomicLong> perStore = new LinkedHashMap<>();
@@ -160,7 +211,7 @@ public final class RestoreBenchmark {
         @Override
         public synchronized void onRestoreStart(TopicPartition partition, String store, long startOffset,
                                                 long endOffset) {
-            if (firstStart == 0) {
+            if (firstStart == 0 && !partition.topic().equals(Topics.CAMPAIGNS.name())) {
                 firstStart = System.nanoTime();
             }
         }
@@ -173,14 +224,16 @@ public final class RestoreBenchmark {
 
         @Override
         public synchronized void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
-            lastEnd = System.nanoTime();
+            if (!partition.topic().equals(Topics.CAMPAIGNS.name())) {
+                lastEnd = System.nanoTime();
+            }
         }
 
         synchronized long total() {
             return perStore.values().stream().mapToLong(AtomicLong::get).sum();
         }
 
-        synchronized double seconds() {
+        synchronized double partitionedSeconds() {
             return firstStart == 0 ? 0 : (lastEnd - firstStart) / 1e9;
         }
 

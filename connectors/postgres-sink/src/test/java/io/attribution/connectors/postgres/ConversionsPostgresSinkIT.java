@@ -26,6 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +50,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +69,13 @@ class ConversionsPostgresSinkIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration ROWS_TIMEOUT = Duration.ofSeconds(60);
     private static final String DB_USER = "attribution";
-    private static final String DB_PASSWORD = "it-" + UUID.randomUUID();
+    /**
+     * The database password, which the worker hands to the connector from its environment
+     * (failsafe sets it), as the compose stack's worker does: the committed config names only
+     * {@code ${env:POSTGRES_PASSWORD}}.
+     */
+    private static final String DB_PASSWORD = Objects.requireNonNull(System.getenv("POSTGRES_PASSWORD"),
+            "POSTGRES_PASSWORD (set by failsafe)");
 
     @RegisterExtension
     static final KafkaKit kit = KafkaKit.shared();
@@ -331,6 +342,7 @@ class ConversionsPostgresSinkIT {
         worker.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
         worker.put("offset.storage.file.filename", workDir.resolve("connect.offsets").toString());
         worker.put("offset.flush.interval.ms", "1000");
+        worker.putAll(committedConfigProviders());
         // Connect exits the JVM when it cannot start: fail the test instead.
         Exit.setExitProcedure((status, message) -> {
             throw new IllegalStateException("Kafka Connect wanted to exit with status " + status + ": " + message);
@@ -345,13 +357,30 @@ class ConversionsPostgresSinkIT {
         connectorUri = connect.rest().serverUrl().resolve("/connectors/");
     }
 
-    /** POSTs the committed configuration with this test's addresses and credentials, as an operator would. */
+    /** The config providers of the deployed worker, through which connector configs name their secrets. */
+    private static Map<String, String> committedConfigProviders() {
+        Properties deployed = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of(System.getProperty("postgres-sink.worker-config")))) {
+            deployed.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> providers = new HashMap<>();
+        deployed.stringPropertyNames().stream().filter(key -> key.startsWith("config.providers"))
+                .forEach(key -> providers.put(key, deployed.getProperty(key)));
+        assertThat(providers).as("the deployed worker's config providers").containsKey("config.providers");
+        return providers;
+    }
+
+    /**
+     * POSTs the committed configuration with this test's addresses, as an operator would; its
+     * password stays the committed reference to the worker's environment.
+     */
     private static void createConnector() throws Exception {
         ObjectNode request = committedConfig.deepCopy();
         ObjectNode config = (ObjectNode) request.get("config");
         config.put("connection.url", jdbcUrl);
         config.put("connection.username", DB_USER);
-        config.put("connection.password", DB_PASSWORD);
         config.put("value.converter.apicurio.registry.url", kit.registryUrl());
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(connectorUri)
                 .header("Content-Type", "application/json")
