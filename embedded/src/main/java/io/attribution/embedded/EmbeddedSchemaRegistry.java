@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
+    /** The topic a KafkaSQL registry keeps its schemas in, here and in docker-compose.yml (Apicurio's default). */
+    public static final String KAFKASQL_JOURNAL_TOPIC = KafkaSqlSettings.JOURNAL_TOPIC;
+
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
     private static final Logger CHILD_LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class.getName() + ".child");
 
@@ -67,7 +70,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     /**
-     * Starts a registry that keeps its schemas in the Kafka topic {@value KafkaSqlSettings#JOURNAL_TOPIC} of this
+     * Starts a registry that keeps its schemas in the Kafka topic {@value #KAFKASQL_JOURNAL_TOPIC} of this
      * cluster (creating it on first use) and reads them back on start, on this port (0: a free one); returns once
      * it reports ready, having read the topic; fails after 180 s. It runs on Java 21 or later ({@link RegistryJava}).
      *
@@ -79,7 +82,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         Path settings = KafkaSqlSettings.write(bootstrapServers, kafkaClientConfig);
         try {
             return launch(RegistryRunnerJar.kafkaSql(), RegistryJava.atLeast(KafkaSqlSettings.JAVA_FEATURE), port,
-                    settings, "in Kafka topic " + KafkaSqlSettings.JOURNAL_TOPIC + " at " + bootstrapServers);
+                    settings, "in Kafka topic " + KAFKASQL_JOURNAL_TOPIC + " at " + bootstrapServers);
         } catch (RuntimeException e) {
             Directories.deleteRecursively(settings);
             throw e;
