@@ -12,7 +12,6 @@ import java.util.EnumSet;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code run} on a cluster with no {@code REGISTRY_URL} and {@code EMBEDDED_REGISTRY_STORAGE=kafkasql}: the registry
@@ -43,18 +42,5 @@ class EmbeddedKafkaSqlRegistryIT {
                     second.serdes().valueSerde(Click.class).deserializer()).stream().map(ConsumerRecord::value).toList();
             assertThat(read).containsExactlyInAnyOrderElementsOf(clicks);
         }
-    }
-
-    @Test
-    void anUnknownStorageFailsTheStartNamingTheSetting() {
-        PipelineSettings settings = PipelineSettings.defaultsOnly()
-                .with(PipelineSettings.KAFKA_BOOTSTRAP_SERVERS, kit.bootstrapServers())
-                .with(PipelineSettings.EMBEDDED_REGISTRY_STORAGE, "postgres")
-                .with(PipelineSettings.MANAGEMENT_PORT, "0");
-
-        assertThatThrownBy(() -> Pipeline.start(settings, EnumSet.noneOf(Pipeline.Part.class), true))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("embedded.registry.storage (EMBEDDED_REGISTRY_STORAGE) must be memory or kafkasql,"
-                        + " was 'postgres'");
     }
 }
