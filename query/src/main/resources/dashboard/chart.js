@@ -4,11 +4,12 @@
   "use strict";
 
   var SVG = "http://www.w3.org/2000/svg";
-  var WIDTH = 720;
-  var HEIGHT = 240;
+  var WIDTH = 960;
+  var HEIGHT = 260;
   var LEFT = 44;
   var BOTTOM = 28;
   var TOP = 10;
+  var TICKS = 4;
 
   function node(name, attributes, parent) {
     var element = document.createElementNS(SVG, name);
@@ -27,15 +28,16 @@
     return label;
   }
 
-  /** A "nice" top for the y axis: 1, 2 or 5 times a power of ten, at least the largest value. */
-  function niceTop(max) {
-    if (max <= 0) {
+  /** The y axis's step between its four grid lines: a whole 1, 2 or 5 times a power of ten (counts are whole). */
+  function niceStep(max) {
+    var rough = max / TICKS;
+    if (rough <= 1) {
       return 1;
     }
-    var power = Math.pow(10, Math.floor(Math.log10(max)));
+    var power = Math.pow(10, Math.floor(Math.log10(rough)));
     var steps = [1, 2, 5, 10];
     for (var i = 0; i < steps.length; i++) {
-      if (steps[i] * power >= max) {
+      if (steps[i] * power >= rough) {
         return steps[i] * power;
       }
     }
@@ -58,12 +60,12 @@
         max = Math.max(max, value);
       });
     });
-    var top = niceTop(max);
-    for (var tick = 0; tick <= 4; tick++) {
-      var value = top * tick / 4;
-      var y = TOP + plotHeight - plotHeight * tick / 4;
+    var step = niceStep(max);
+    var top = step * TICKS;
+    for (var tick = 0; tick <= TICKS; tick++) {
+      var y = TOP + plotHeight - plotHeight * tick / TICKS;
       node("line", {x1: LEFT, x2: WIDTH - 8, y1: y, y2: y, stroke: "#d9dee6"}, svg);
-      text(svg, LEFT - 6, y + 4, "end", Number.isInteger(value) ? String(value) : value.toFixed(1));
+      text(svg, LEFT - 6, y + 4, "end", String(step * tick));
     }
     var count = data.labels.length;
     var slot = count > 0 ? plotWidth / count : plotWidth;
