@@ -4,8 +4,7 @@
   "use strict";
 
   var SVG = "http://www.w3.org/2000/svg";
-  var WIDTH = 960;
-  var HEIGHT = 260;
+  var WIDEST = 1400;
   var LEFT = 44;
   var BOTTOM = 28;
   var TOP = 10;
@@ -49,11 +48,15 @@
    * @param data {labels: [string], series: [{name, color, values: [number]}], title: string}
    */
   function render(container, data) {
-    var svg = node("svg", {viewBox: "0 0 " + WIDTH + " " + HEIGHT, role: "img"});
+    // Drawn at the container's own width, so labels keep their size on a phone; drawn again when it changes.
+    var width = Math.max(300, Math.min(WIDEST, Math.round(container.clientWidth || WIDEST)));
+    var height = width < 600 ? 200 : 260;
+    drawn.set(container, data);
+    var svg = node("svg", {viewBox: "0 0 " + width + " " + height, role: "img"});
     var title = node("title", {}, svg);
     title.textContent = data.title;
-    var plotWidth = WIDTH - LEFT - 8;
-    var plotHeight = HEIGHT - TOP - BOTTOM;
+    var plotWidth = width - LEFT - 8;
+    var plotHeight = height - TOP - BOTTOM;
     var max = 0;
     data.series.forEach(function (series) {
       series.values.forEach(function (value) {
@@ -64,7 +67,7 @@
     var top = step * TICKS;
     for (var tick = 0; tick <= TICKS; tick++) {
       var y = TOP + plotHeight - plotHeight * tick / TICKS;
-      node("line", {x1: LEFT, x2: WIDTH - 8, y1: y, y2: y, stroke: "#d9dee6"}, svg);
+      node("line", {x1: LEFT, x2: width - 8, y1: y, y2: y, stroke: "#d9dee6"}, svg);
       text(svg, LEFT - 6, y + 4, "end", String(step * tick));
     }
     var count = data.labels.length;
@@ -87,12 +90,23 @@
       });
     });
     // At most about eight x labels, evenly spaced, whatever the number of buckets.
-    var every = Math.max(1, Math.ceil(count / 8));
+    var every = Math.max(1, Math.ceil(count / (width < 600 ? 4 : 8)));
     for (var i = 0; i < count; i += every) {
-      text(svg, LEFT + i * slot + slot / 2, HEIGHT - 8, "middle", data.labels[i]);
+      text(svg, LEFT + i * slot + slot / 2, height - 8, "middle", data.labels[i]);
     }
     container.replaceChildren(svg);
   }
+
+  var drawn = new Map();
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      drawn.forEach(function (data, container) {
+        render(container, data);
+      });
+    }, 150);
+  });
 
   window.BarChart = {render: render};
 })();
