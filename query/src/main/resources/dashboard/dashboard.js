@@ -8,6 +8,7 @@
   var FATES = ["ATTRIBUTED", "REJECTED", "PENDING"];
   var DASH = "\u2013";
   var STORAGE_KEY = "attribution-dashboard";
+  var REQUEST_TIMEOUT_MS = 20000;
 
   var settings;
   var selected = null;
@@ -96,7 +97,9 @@
     return fetch(path + (query ? "?" + query : ""), {
       headers: {Accept: "application/json"},
       credentials: "same-origin",
-      cache: "no-store"
+      cache: "no-store",
+      // A question that hangs must not stop the refresh, which waits for every answer.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
     }).then(function (response) {
       return response.json().catch(function () {
         return {};

@@ -53,6 +53,10 @@ final class Banner {
                 out.println("  curl '" + query.resolve("/postbacks/") + "<request_id>'");
                 out.println("  curl '" + query.resolve("/stats/campaigns/" + DemoData.CAMPAIGN_ID) + "?granularity=day'");
                 out.println();
+                out.println("or watch the campaign's numbers move, and look the postback up, on the dashboard:");
+                out.println();
+                out.println("  " + dashboardLink(query, true));
+                out.println();
             });
             out.println("Conversions are printed below as they are emitted. The CLI works on this pipeline from"
                     + " another terminal once it knows where Kafka and the registry are:");

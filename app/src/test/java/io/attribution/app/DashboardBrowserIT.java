@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -91,7 +92,9 @@ class DashboardBrowserIT {
             assertThat(Http.get(query.resolve("/postbacks/" + attributedRequestId)).field("state")).isEqualTo("ATTRIBUTED");
             assertThat(Http.get(query.resolve("/postbacks/" + refusedRequestId)).field("state")).isEqualTo("REJECTED");
         });
-        today = LocalDate.now(ZoneOffset.UTC).toString();
+        // The UTC day the conversion counts in, not the clock's: the test may run across midnight.
+        today = Instant.parse(Http.get(query.resolve("/postbacks/" + attributedRequestId)).body()
+                .path("conversion").path("converted_at").asText()).atZone(ZoneOffset.UTC).toLocalDate().toString();
 
         long started = System.nanoTime();
         browser = startChromium();
