@@ -79,8 +79,19 @@
     return String(value);
   }
 
-  function conversions(totals) {
-    return sum(totals.conversions);
+  /** A rate "0.25" as "25 %", exactly: the API's decimal string with its point moved, no float in between. */
+  function percent(rate) {
+    if (rate === undefined || rate === null) {
+      return DASH;
+    }
+    var parts = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(rate));
+    if (!parts) {
+      return String(rate);
+    }
+    var fraction = (parts[3] || "") + "00";
+    var whole = (parts[2] + fraction.slice(0, 2)).replace(/^0+(?=\d)/, "");
+    var rest = fraction.slice(2).replace(/0+$/, "");
+    return parts[1] + whole + (rest ? "." + rest : "") + " %";
   }
 
   // ---- the API -------------------------------------------------------------------------------
@@ -192,7 +203,7 @@
     cell(row, "rejections", sum(totals.rejections));
     cell(row, "revenue", amounts(totals.revenue));
     cell(row, "payout", amounts(totals.payout));
-    cell(row, "conversion_rate", optional(totals.conversion_rate));
+    cell(row, "conversion_rate", percent(totals.conversion_rate));
     cell(row, "epc", optional(totals.epc));
   }
 
@@ -229,14 +240,10 @@
     body.replaceChildren.apply(body, rows);
   }
 
+  /** The campaign table's header, its first column renamed: every stats table has the same columns. */
   function headerRow(table, first) {
-    var head = element("thead");
-    var row = element("tr");
-    [first, "Clicks", "Approved", "Pending", "Rejected", "Cancelled", "Postbacks", "Refused postbacks", "Revenue",
-      "Payout", "CR", "EPC"].forEach(function (title) {
-      row.appendChild(element("th", {scope: "col"}, title));
-    });
-    head.appendChild(row);
+    var head = $("campaign-table").tHead.cloneNode(true);
+    head.rows[0].cells[0].textContent = first;
     table.replaceChildren(head);
     return table.appendChild(element("tbody"));
   }

@@ -19,6 +19,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 import java.io.File;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -312,7 +313,9 @@ class DashboardBrowserIT {
         cells.put("rejections", Integer.toString(sum(total.path("rejections"))));
         cells.put("revenue", amounts(total.path("revenue")));
         cells.put("payout", amounts(total.path("payout")));
-        cells.put("conversion_rate", optional(total.get("conversion_rate")));
+        JsonNode rate = total.get("conversion_rate");
+        cells.put("conversion_rate", rate == null || rate.isNull() ? DASH
+                : new BigDecimal(rate.asText()).movePointRight(2).stripTrailingZeros().toPlainString() + " %");
         cells.put("epc", optional(total.get("epc")));
         return cells;
     }
