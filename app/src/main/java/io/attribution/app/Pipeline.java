@@ -104,7 +104,7 @@ public final class Pipeline implements AutoCloseable {
             viewsThreads = settings.integer(PipelineSettings.TOPOLOGY_VIEWS_NUM_STREAM_THREADS, 1);
             // Bound before Kafka Streams is built: application.server must name the port (0 picks one).
             query = AttributionQueryApi.start(settings.string(PipelineSettings.QUERY_HOST),
-                    StreamsOverrides.queryPort(settings), Clock.systemUTC());
+                    StreamsOverrides.queryPort(settings), Clock.systemUTC(), settings.queryAccess());
             started.push(query);
             // Checked before Kafka starts, so a bad setting fails in a second, not after the broker is up.
             streamsOverrides = StreamsOverrides.from(settings, query.port());
@@ -162,8 +162,19 @@ public final class Pipeline implements AutoCloseable {
                     settings.integer(PipelineSettings.TOPOLOGY_MAX_THREAD_REPLACEMENTS, 0));
             started.push(topology);
             // Each store is routed with the metadata of the application that holds it.
-            query.attach(new QueryRouter(AttributionQueryApi.applications(role, topology.decisions(), topology.views()),
-                    HostInfo.buildFromEndpoint(streamsOverrides.get(StreamsConfig.APPLICATION_SERVER_CONFIG))));
+            QueryRouter router = QueryRouter.builder(AttributionQueryApi.applications(role, topology.decisions(),
+                            topology.views()), HostInfo.buildFromEndpoint(streamsOverrides.get(StreamsConfig.APPLICATION_SERVER_CONFIG)))
+                    .peerAuthorization(query.access().peerAuthorization()).build();
+            if (query.access().enforced()) {
+                // Advertisers' and affiliates' tokens are checked against who owns each campaign.
+                CampaignCatalog owners = CampaignCatalog.start(kafka, serdes, "query-campaign-owners",
+                        settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS));
+                started.push(owners);
+                watch("campaigns.query", owners);
+                query.attach(router, new CatalogCampaignOwners(owners));
+            } else {
+                query.attach(router);
+            }
             metrics.register(new KafkaStreamsMetrics(topology::metrics));
             CounterWithCallback.builder().name("topology_thread_replacements_total")
                     .help("Stream threads replaced after an unhandled error (topology.max.thread.replacements per 10 min)")

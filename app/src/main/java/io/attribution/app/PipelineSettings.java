@@ -1,6 +1,8 @@
 package io.attribution.app;
 
 import io.attribution.campaigns.CampaignCatalog;
+import io.attribution.query.access.QueryAccess;
+import io.attribution.query.access.QueryTokens;
 import io.attribution.schemas.KafkaClientSettings;
 import io.attribution.schemas.RegistryClientSettings;
 import io.attribution.topology.BoundedRocksDbMemory;
@@ -74,6 +76,8 @@ public final class PipelineSettings {
     public static final String CAMPAIGNS_MAX_STALE_MS = "campaigns.max.stale.ms";
     public static final String QUERY_HOST = "query.host";
     public static final String QUERY_PORT = "query.port";
+    public static final String QUERY_TOKENS_FILE = "query.tokens.file";
+    public static final String QUERY_PEER_TOKEN = "query.peer.token";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
     public static final String MANAGEMENT_HOST = "management.host";
@@ -154,6 +158,9 @@ public final class PipelineSettings {
         defaults.put(CAMPAIGNS_MAX_STALE_MS, String.valueOf(CampaignCatalog.DEFAULT_MAX_STALENESS.toMillis()));
         defaults.put(QUERY_HOST, "127.0.0.1");
         defaults.put(QUERY_PORT, "8082");
+        // Empty: the query API is open (keep query.host on loopback, or gate it yourself).
+        defaults.put(QUERY_TOKENS_FILE, "");
+        defaults.put(QUERY_PEER_TOKEN, "");
         defaults.put(TOPICS_PARTITIONS, "3");
         // -1: the broker's default.replication.factor.
         defaults.put(TOPICS_REPLICATION_FACTOR, "-1");
@@ -373,9 +380,25 @@ public final class PipelineSettings {
     public Map<String, String> asMap() {
         Map<String, String> shown = new LinkedHashMap<>();
         values.forEach((key, value) -> shown.put(key, KafkaClientSettings.shown(key, value)));
-        shown.computeIfPresent(ADMIN_TOKEN, (key, token) -> token.isEmpty() ? token : "***");
+        for (String secret : new String[] {ADMIN_TOKEN, QUERY_PEER_TOKEN}) {
+            shown.computeIfPresent(secret, (key, token) -> token.isEmpty() ? token : "***");
+        }
         new TreeMap<>(kafkaClient).forEach((key, value) ->
                 shown.put(KAFKA_CLIENT_PREFIX + key, KafkaClientSettings.shown(key, value)));
         return shown;
+    }
+
+    /**
+     * Who may ask the query API what: open without {@value #QUERY_TOKENS_FILE}; with it, the
+     * file's read tokens and {@value #QUERY_PEER_TOKEN} for the instances' own questions.
+     *
+     * @throws IllegalArgumentException the file cannot be read or is wrong, or the peer token is missing
+     */
+    public QueryAccess queryAccess() {
+        Optional<String> file = optional(QUERY_TOKENS_FILE);
+        if (file.isEmpty()) {
+            return QueryAccess.open();
+        }
+        return QueryAccess.withTokens(QueryTokens.load(Path.of(file.get())), optional(QUERY_PEER_TOKEN).orElse(null));
     }
 }

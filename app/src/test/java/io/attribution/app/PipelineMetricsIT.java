@@ -62,10 +62,14 @@ class PipelineMetricsIT {
                         .as("records processed per stream thread").isNotEmpty()
                         .allSatisfy(line -> assertThat(value(line)).isGreaterThanOrEqualTo(0))
                         .anySatisfy(line -> assertThat(value(line)).isGreaterThanOrEqualTo(1)));
-        assertThat(samples("kafka_streams_client_alive_stream_threads{")).singleElement()
-                .satisfies(line -> assertThat(value(line)).isGreaterThanOrEqualTo(1));
-        assertThat(samples("kafka_streams_client_state{")).as("RUNNING is state 2").singleElement()
-                .satisfies(line -> assertThat(value(line)).isEqualTo(2));
+        // One Kafka Streams client per application of topology.role=all: the decisions and the views
+        // (whose client id carries the views application's "-views" id).
+        assertThat(samples("kafka_streams_client_alive_stream_threads{")).as("one client per application").hasSize(2)
+                .anySatisfy(line -> assertThat(line).contains("-views-"))
+                .anySatisfy(line -> assertThat(line).doesNotContain("-views-"))
+                .allSatisfy(line -> assertThat(value(line)).isGreaterThanOrEqualTo(1));
+        assertThat(samples("kafka_streams_client_state{")).as("RUNNING is state 2").hasSize(2)
+                .allSatisfy(line -> assertThat(value(line)).isEqualTo(2));
         assertThat(samples("kafka_streams_task_")).as("task-level metrics").isNotEmpty();
         assertThat(samples("kafka_streams_thread_commit_latency_avg{")).as("commit latency").isNotEmpty();
         assertThat(samples("kafka_streams_consumer_fetch_manager_records_lag_max{")).as("consumer lag").isNotEmpty();

@@ -141,9 +141,13 @@ class TopologyHealthIT {
     void aTopologyThatLostItsStreamThreadStopsAndHealthSaysSo() throws Exception {
         TopicProvisioner.ensureTopics(kit.bootstrapServers(), PARTITIONS, (short) 1);
         stateDir = Files.createTempDirectory("topology-health-it");
-        // The consumer looks at the topics every second, so it notices at once when they go.
+        // The consumer looks at the topics every second, so it notices at once when they go. A commit
+        // caught mid-transaction by the deletion waits for the coordinator up to max.block.ms, twice
+        // (offsets, then the end of the transaction): 10 s instead of Kafka's 60 s each keeps that
+        // wait inside the test's, as a loaded machine showed.
         Properties streams = StreamsSettings.of(kit.uniqueId("topology-health-it"), kit.bootstrapServers(), stateDir,
-                Map.of(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), "1000"));
+                Map.of(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), "1000",
+                        StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG), "10000"));
         // No replacement allowed: the first thread that dies stops the topology (how many are
         // replaced before that is ThreadReplacementsTest's).
         topology = AttributionService.start(new RegistrySerdes(kit.registryUrl()), streams,

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * store postbacks now, with every check it promises) are separate, so an orchestrator stops routing
  * traffic during a Kafka outage without restarting a process that will recover by itself. The
  * readiness body names each part:
- * {@code {"status":"down","kafka":"up","registry":"UNVERIFIED","campaigns":"CURRENT"}}.
+ * {@code {"status":"down","kafka":"up","registry":"UNVERIFIED","click_schema":"UNVERIFIED","campaigns":"CURRENT"}}.
  */
 final class HealthServlet extends HttpServlet {
 
@@ -33,18 +33,25 @@ final class HealthServlet extends HttpServlet {
 
     /**
      * Kafka answers, postbacks are written under a schema id the registry holds (else every
-     * postback gets 503: see {@link RegisteredSchema.State}), and the campaign catalog is current
-     * (else postbacks naming a campaign get 503).
+     * postback gets 503: see {@link RegisteredSchema.State}), so are clicks (else every click gets
+     * 503: {@code click_schema}, apart so that an operator sees which), and the campaign catalog is
+     * current (else postbacks naming a campaign, and every click, get 503).
      */
-    static HealthServlet readiness(KafkaReadiness kafka, RegisteredSchema<?> postbackSchema, CampaignCatalog campaigns) {
+    static HealthServlet readiness(KafkaReadiness kafka, RegisteredSchema<?> postbackSchema,
+                                   RegisteredSchema<?> clickSchema, CampaignCatalog campaigns) {
         return new HealthServlet(() -> {
             Map<String, String> parts = new LinkedHashMap<>();
             parts.put("kafka", kafka.isReady() ? "up" : "down");
-            RegisteredSchema.Health schema = postbackSchema.health();
-            parts.put("registry", schema.acceptsRecords() ? "up" : schema.state().name());
+            parts.put("registry", schemaState(postbackSchema));
+            parts.put("click_schema", schemaState(clickSchema));
             parts.put("campaigns", campaigns.health().state().name());
             return parts;
         });
+    }
+
+    private static String schemaState(RegisteredSchema<?> schema) {
+        RegisteredSchema.Health health = schema.health();
+        return health.acceptsRecords() ? "up" : health.state().name();
     }
 
     @Override

@@ -22,6 +22,10 @@ final class IngestMetrics {
     /** Where {@link IngestServer} serves {@link ClickServlet}: its answers are counted apart. */
     static final String CLICK_PATH = "/click";
 
+    /** Seconds: from a quiet local broker (~1 ms) up to the produce timeout (5 s by default). */
+    private static final double[] PRODUCE_LATENCY_BOUNDS =
+            {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
     private final Counter requests;
     private final Histogram produceLatency;
     private final Gauge inFlight;
@@ -40,8 +44,7 @@ final class IngestMetrics {
                 .name("postback_produce_latency_seconds")
                 .help("Time from handing a postback to the Kafka producer to the broker's acknowledgement")
                 .unit(Unit.SECONDS)
-                // From a quiet local broker (~1 ms) up to the produce timeout (5 s by default).
-                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .classicUpperBounds(PRODUCE_LATENCY_BOUNDS)
                 .classicOnly()
                 .register(registry);
         this.inFlight = Gauge.builder()
@@ -62,7 +65,7 @@ final class IngestMetrics {
                 .name("click_produce_latency_seconds")
                 .help("Time from handing a click to the Kafka producer to the broker's acknowledgement")
                 .unit(Unit.SECONDS)
-                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .classicUpperBounds(PRODUCE_LATENCY_BOUNDS)
                 .classicOnly()
                 .register(registry);
         this.clicksNotStored = Counter.builder()

@@ -113,7 +113,8 @@ public final class IngestServer implements AutoCloseable {
         clicks.setAsyncSupported(true);
         context.addServlet(clicks, IngestMetrics.CLICK_PATH);
         context.addServlet(new ServletHolder("healthz", HealthServlet.liveness()), "/healthz");
-        context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness, postbackSchema, campaigns)), "/readyz");
+        context.addServlet(new ServletHolder("readyz", HealthServlet.readiness(readiness, postbackSchema, clickSchema,
+                campaigns)), "/readyz");
         context.setErrorHandler(JsonErrorPages.forContext(PostbackAnswers::jettyError));
         server.setErrorHandler(JsonErrorPages.forServer(PostbackAnswers::jettyError));
 

@@ -86,6 +86,7 @@ class IngestRegistryOutageIT {
                 assertThat(took.get(19)).as("slowest answer").isLessThan(config.produceTimeout());
                 assertThat(readiness.status()).as(readiness.rawBody()).isEqualTo(503);
                 assertThat(readiness.field("registry")).isEqualTo("UNREGISTERED");
+                assertThat(readiness.field("click_schema")).isEqualTo("UNREGISTERED");
             }
         }
     }
@@ -120,6 +121,7 @@ class IngestRegistryOutageIT {
                         IngestHttp.Answer readiness = http.get("/readyz");
                         assertThat(readiness.status()).isEqualTo(503);
                         assertThat(readiness.field("registry")).isEqualTo("UNVERIFIED");
+                        assertThat(readiness.field("click_schema")).isEqualTo("UNVERIFIED");
                     });
                     registry = EmbeddedSchemaRegistry.start(port);
                     register(registry.registryUrl(), Topics.CLICKS);
@@ -127,7 +129,9 @@ class IngestRegistryOutageIT {
                     phase.set(Phase.AFTER_RESTART);
                     await("postbacks accepted again").atMost(Duration.ofSeconds(30)).until(() -> sent.stream()
                             .anyMatch(one -> one.phase() == Phase.AFTER_RESTART && one.status() == 200));
-                    assertThat(http.get("/readyz").status()).isEqualTo(200);
+                    // The clicks' schema is checked on its own schedule: ready once both are confirmed.
+                    await("/readyz up with both schemas confirmed").atMost(Duration.ofSeconds(10))
+                            .untilAsserted(() -> assertThat(http.get("/readyz").status()).isEqualTo(200));
                 } finally {
                     load.shutdown();
                     load.awaitTermination(10, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.attribution.postback;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The meaning of a tracking link's parameters ({@code /click}): the campaign and the affiliate,
@@ -52,23 +53,40 @@ public final class ClickParameters {
 
     /**
      * The subs sent, by name ({@code sub1}..{@code sub15}): the first non-blank value of each, as
-     * sent. Unlike the ids, a sub that looks like an unfilled macro is kept: it is the affiliate's
-     * own data, and refusing the click would lose the visitor. Each is at most
+     * sent; for {@code sub1}..{@code sub5} the first non-blank under their other names
+     * ({@link #subAliases}) when the canonical name has none. Unlike the ids, a sub that looks like
+     * an unfilled macro, or that disagrees with an alias, is kept as the canonical name has it: it is
+     * the affiliate's own data, and refusing the click would lose the visitor. Each is at most
      * {@link PostbackParameters#MAX_VALUE_BYTES} in UTF-8; other parameters are not kept.
      */
     public Map<String, String> subs() {
         Map<String, String> subs = new LinkedHashMap<>();
         for (int n = 1; n <= SUBS; n++) {
             String sub = "sub" + n;
-            query.getOrDefault(sub, List.of()).stream().filter(v -> !v.isBlank()).findFirst().ifPresent(value -> {
-                int bytes = PostbackParameters.utf8Length(value);
-                if (bytes > PostbackParameters.MAX_VALUE_BYTES) {
-                    throw InvalidParameterException.malformed(sub, sub + " takes " + bytes
-                            + " bytes, more than the " + PostbackParameters.MAX_VALUE_BYTES + " one value may");
-                }
-                subs.put(sub, value);
-            });
+            Optional<String> sent = subAliases(n).stream()
+                    .flatMap(name -> query.getOrDefault(name, List.of()).stream())
+                    .filter(v -> !v.isBlank()).findFirst();
+            if (sent.isEmpty()) {
+                continue;
+            }
+            int bytes = PostbackParameters.utf8Length(sent.get());
+            if (bytes > PostbackParameters.MAX_VALUE_BYTES) {
+                throw InvalidParameterException.malformed(sub, sub + " takes " + bytes
+                        + " bytes, more than the " + PostbackParameters.MAX_VALUE_BYTES + " one value may");
+            }
+            subs.put(sub, sent.get());
         }
         return subs;
+    }
+
+    /**
+     * The names sub {@code n} is read under, canonical first: HasOffers' {@code aff_sub},
+     * {@code aff_sub2}..{@code aff_sub5} and CAKE's {@code s1}..{@code s5} for the first five.
+     */
+    static List<String> subAliases(int n) {
+        if (n > 5) {
+            return List.of("sub" + n);
+        }
+        return List.of("sub" + n, n == 1 ? "aff_sub" : "aff_sub" + n, "s" + n);
     }
 }

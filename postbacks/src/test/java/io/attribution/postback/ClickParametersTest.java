@@ -58,4 +58,15 @@ class ClickParametersTest {
         assertThatThrownBy(click::subs).isInstanceOfSatisfying(InvalidParameterException.class,
                 e -> assertThat(e.parameter()).isEqualTo("sub3"));
     }
+
+    @Test
+    void theFirstFiveSubsComeUnderHasOffersAndCakeNamesTooTheCanonicalNameWinning() {
+        ClickParameters click = ClickParameters.of(Map.of(
+                "aff_sub", List.of("from-aff-sub"), "aff_sub2", List.of("two"), "s3", List.of("three"),
+                "sub4", List.of("canonical"), "aff_sub4", List.of("alias"), "aff_sub6", List.of("not-a-name"),
+                "s5", List.of(" "), "aff_sub5", List.of("five")));
+
+        assertThat(click.subs()).containsExactly(Map.entry("sub1", "from-aff-sub"), Map.entry("sub2", "two"),
+                Map.entry("sub3", "three"), Map.entry("sub4", "canonical"), Map.entry("sub5", "five"));
+    }
 }

@@ -1,5 +1,6 @@
 package io.attribution.query;
 
+import io.attribution.query.access.QueryAccess;
 import io.attribution.query.endpoints.ClicksEndpoint;
 import io.attribution.query.endpoints.ConversionsEndpoint;
 import io.attribution.query.endpoints.PostbacksEndpoint;
@@ -38,7 +39,12 @@ public final class AttributionQueryApi {
      * @param port 0 picks a free port
      */
     public static QueryServer start(String host, int port, Clock clock) throws Exception {
-        QueryServer.Builder server = QueryServer.builder().host(host).port(port);
+        return start(host, port, clock, QueryAccess.open());
+    }
+
+    /** @param access who may ask what: open, or read tokens with scopes */
+    public static QueryServer start(String host, int port, Clock clock, QueryAccess access) throws Exception {
+        QueryServer.Builder server = QueryServer.builder().host(host).port(port).access(access);
         endpoints(clock).forEach(server::endpoint);
         servlets().forEach(server::servlet);
         DashboardPages.servlets().forEach(server::servlet);

@@ -5,6 +5,8 @@ import io.attribution.http.AllowedMethods;
 import io.attribution.http.JettyServers;
 import io.attribution.http.JsonAnswers;
 import io.attribution.http.JsonErrorPages;
+import io.attribution.query.access.CampaignOwners;
+import io.attribution.query.access.QueryAccess;
 import io.attribution.query.endpoints.QueryEndpoint;
 import io.attribution.query.routing.QueryRouter;
 import jakarta.servlet.http.HttpServlet;
@@ -36,8 +38,11 @@ public final class QueryServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final AtomicReference<QueryRouter> router = new AtomicReference<>();
+    private final AtomicReference<CampaignOwners> owners = new AtomicReference<>(CampaignOwners.NOT_READ);
+    private final QueryAccess access;
 
     private QueryServer(Builder builder) {
+        this.access = builder.access;
         QueuedThreadPool threads = new QueuedThreadPool(builder.maxThreads, Math.min(4, builder.maxThreads));
         threads.setName("query");
         this.server = new Server(threads);
@@ -50,7 +55,7 @@ public final class QueryServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/");
         builder.endpoints.forEach((pathSpec, endpoint) ->
-                context.addServlet(new ServletHolder(pathSpec, new QueryServlet(endpoint, router::get)), pathSpec));
+                context.addServlet(new ServletHolder(pathSpec, new QueryServlet(endpoint, router::get, access, owners::get)), pathSpec));
         builder.servlets.forEach((pathSpec, servlet) -> context.addServlet(new ServletHolder(pathSpec, servlet), pathSpec));
         context.setErrorHandler(JsonErrorPages.forContext(QueryServer::jettyError));
         server.setErrorHandler(JsonErrorPages.forServer(QueryServer::jettyError));
@@ -78,6 +83,20 @@ public final class QueryServer implements AutoCloseable {
         this.router.set(Objects.requireNonNull(router, "router"));
     }
 
+    /**
+     * Hands the endpoints their router and who owns each campaign (what advertisers' and
+     * affiliates' tokens are checked against); before this scoped questions answer 503.
+     */
+    public void attach(QueryRouter router, CampaignOwners owners) {
+        this.owners.set(Objects.requireNonNull(owners, "owners"));
+        attach(router);
+    }
+
+    /** Who may ask what: what the routers this server is attached to must send to other instances. */
+    public QueryAccess access() {
+        return access;
+    }
+
     /** The bound port (the one chosen when built with port 0). */
     public int port() {
         return connector.getLocalPort();
@@ -99,8 +118,15 @@ public final class QueryServer implements AutoCloseable {
         private int maxThreads = 32;
         private final Map<String, QueryEndpoint> endpoints = new LinkedHashMap<>();
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
+        private QueryAccess access = QueryAccess.open();
 
         private Builder() {
+        }
+
+        /** Default {@link QueryAccess#open()}: every question answered in full. */
+        public Builder access(QueryAccess access) {
+            this.access = Objects.requireNonNull(access, "access");
+            return this;
         }
 
         /** Interface to bind; default 127.0.0.1. */

@@ -31,9 +31,19 @@ final class RoutedAnswerResponse {
     private RoutedAnswerResponse() {
     }
 
-    /** Asks {@code question}, and the endpoint's follow-up question when the answer finds nothing. */
+    /** What the asker may see of a complete, merged answer (its token's scope). */
+    @FunctionalInterface
+    interface Visible {
+        /** @throws NotFound the asker may not see the one thing it asked about */
+        ObjectNode of(ObjectNode merged) throws NotFound;
+    }
+
+    /**
+     * Asks {@code question}, and the endpoint's follow-up question when the answer finds nothing;
+     * answers what {@code visible} keeps of the result.
+     */
     static void write(HttpServletRequest request, HttpServletResponse response, QueryRouter router, Question question,
-                      QueryEndpoint endpoint) throws IOException, BadParameter {
+                      QueryEndpoint endpoint, Visible visible) throws IOException, BadParameter {
         RoutedAnswer answer = router.ask(question);
         if (!answer.complete()) {
             unavailable(response, answer);
@@ -59,6 +69,12 @@ final class RoutedAnswerResponse {
                 notFound(response, again);
                 return;
             }
+        }
+        try {
+            body = visible.of(body);
+        } catch (NotFound hidden) {
+            notFound(response, hidden);
+            return;
         }
         body.put("stale", answer.stale());
         if (answer.stale()) {

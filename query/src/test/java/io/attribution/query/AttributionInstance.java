@@ -1,5 +1,7 @@
 package io.attribution.query;
 
+import io.attribution.query.access.CampaignOwners;
+import io.attribution.query.access.QueryAccess;
 import io.attribution.schemas.RecordSerdes;
 import io.attribution.topology.AttributionSettings;
 import io.attribution.topology.AttributionTopology;
@@ -32,7 +34,18 @@ final class AttributionInstance {
      */
     static StreamsInstance start(String bootstrapServers, RecordSerdes serdes, String applicationId,
                                  Path stateDir, int standbys, AttributionSettings settings) throws Exception {
-        return StreamsInstance.startAll(AttributionQueryApi.start("127.0.0.1", 0, Clock.systemUTC()), applicationServer -> {
+        return start(bootstrapServers, serdes, applicationId, stateDir, standbys, settings, QueryAccess.open(),
+                CampaignOwners.NOT_READ);
+    }
+
+    /**
+     * @param access who may ask the instance's query API what
+     * @param owners whose each campaign is, what scoped tokens are checked against
+     */
+    static StreamsInstance start(String bootstrapServers, RecordSerdes serdes, String applicationId, Path stateDir,
+                                 int standbys, AttributionSettings settings, QueryAccess access, CampaignOwners owners)
+            throws Exception {
+        return StreamsInstance.startAll(AttributionQueryApi.start("127.0.0.1", 0, Clock.systemUTC(), access), applicationServer -> {
             Properties props = StreamsSettings.of(applicationId, bootstrapServers, stateDir, Map.of(
                     StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer,
                     StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, String.valueOf(standbys),
@@ -47,6 +60,6 @@ final class AttributionInstance {
                             props),
                     new KafkaStreams(AttributionTopology.views(serdes, views, settings), views));
         }, applications -> AttributionQueryApi.applications(TopologyRole.ALL, Optional.of(applications.get(0)),
-                Optional.of(applications.get(1))));
+                Optional.of(applications.get(1))), owners);
     }
 }

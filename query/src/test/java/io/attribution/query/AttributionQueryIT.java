@@ -8,6 +8,10 @@ import io.attribution.avro.Goal;
 import io.attribution.avro.PayoutType;
 import io.attribution.avro.RawPostback;
 import io.attribution.embedded.testkit.KafkaKit;
+import io.attribution.query.access.CampaignOwners;
+import io.attribution.query.access.QueryAccess;
+import io.attribution.query.access.QueryTokens;
+import io.attribution.query.protocol.QueryProtocol;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topic;
 import io.attribution.schemas.Topics;
@@ -27,11 +31,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +61,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Three instances of the real attribution topology on a real broker and registry, topics with six
  * partitions, one standby each: every instance answers every click, conversion and postback
- * exactly, and every instance's stats add up to what was sent. When one instance dies, the
+ * exactly, and every instance's stats add up to what was sent. The API takes read tokens: the
+ * questions are an analyst's (scope all), forwarded between the instances with their peer token;
+ * an advertiser's and an affiliate's tokens see only their own. When one instance dies, the
  * others keep answering (from standbys, saying so, or 503) and never give a wrong number; after
  * the rebalance the stats, including postbacks sent since, add up again; and questions asked while
  * the topology writes never stall it.
@@ -75,6 +87,10 @@ class AttributionQueryIT {
     @RegisterExtension
     static final KafkaKit kit = KafkaKit.shared();
 
+    private static final String ANALYST = "analyst-token-0001";
+    private static final String ADVERTISER_A = "advertiser-a-token";
+    private static final String AFFILIATE_1 = "affiliate-1-token";
+    private static final String PEER = "instances-peer-secret";
     private static RegistrySerdes serdes;
     private static KafkaProducer<String, SpecificRecord> producer;
     private static final List<StreamsInstance> instances = new ArrayList<>();
@@ -84,6 +100,8 @@ class AttributionQueryIT {
     private static final Map<String, String> clickOfRequest = new TreeMap<>();
     private static final Map<String, Expected> expectedByCampaign = new TreeMap<>();
     private static int txnCounter;
+    /** txn_id -> click_id of the postbacks that make a conversion. */
+    private static final Map<String, String> attributedTxns = new LinkedHashMap<>();
 
     /** What a campaign's stats must say, computed from what the test sends. */
     private static final class Expected {
@@ -114,11 +132,28 @@ class AttributionQueryIT {
         producer.flush();
 
         String applicationId = kit.uniqueId("attribution-query");
+        Path tokens = stateRoot.resolve("query-tokens.json");
+        Files.writeString(tokens, "{\"tokens\": ["
+                + token("analysts", ANALYST, "all") + ", " + token("adv-a", ADVERTISER_A, "advertiser:adv-camp-a") + ", "
+                + token("aff-1", AFFILIATE_1, "affiliate:aff-1") + "]}");
+        QueryAccess access = QueryAccess.withTokens(QueryTokens.load(tokens), PEER);
+        // The campaigns' owners as sent to the campaigns topic above (the pipeline follows that topic).
+        CampaignOwners owners = new CampaignOwners() {
+            @Override
+            public Optional<String> advertiserOf(String campaignId) {
+                return expectedByCampaign.containsKey(campaignId) ? Optional.of("adv-" + campaignId) : Optional.empty();
+            }
+
+            @Override
+            public boolean current() {
+                return true;
+            }
+        };
         AttributionSettings settings = AttributionSettings.defaults().withUnknownClickGrace(Duration.ofSeconds(1))
                 .withInputPartitions(PARTITIONS);
         for (int i = 0; i < 3; i++) {
             instances.add(AttributionInstance.start(kit.bootstrapServers(), serdes, applicationId,
-                    stateRoot.resolve("instance-" + i), 1, settings));
+                    stateRoot.resolve("instance-" + i), 1, settings, access, owners));
         }
         await("three instances running").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> instances.stream().allMatch(i -> i.running(3)));
@@ -149,20 +184,20 @@ class AttributionQueryIT {
     void everyInstanceAnswersEveryClickAndItsConversions() {
         for (StreamsInstance asked : instances) {
             for (Click click : clicks.values()) {
-                HttpProbe.Reply reply = HttpProbe.get(asked.uri("/clicks/" + click.getClickId()));
+                HttpProbe.Reply reply = asAnalyst(asked.uri("/clicks/" + click.getClickId()));
                 assertThat(reply.status()).as("%s asked for %s: %s", asked.name, click.getClickId(), reply.body())
                         .isEqualTo(200);
                 assertThat(reply.body().at("/click/campaign_id").asText()).isEqualTo(click.getCampaignId());
                 assertThat(reply.body().at("/click/affiliate_id").asText()).isEqualTo(click.getAffiliateId());
 
-                HttpProbe.Reply conversions = HttpProbe.get(asked.uri("/clicks/" + click.getClickId() + "/conversions"));
+                HttpProbe.Reply conversions = asAnalyst(asked.uri("/clicks/" + click.getClickId() + "/conversions"));
                 assertThat(conversions.status()).isEqualTo(200);
                 long expected = fates.entrySet().stream().filter(fate -> fate.getValue().equals("ATTRIBUTED")
                         && clickOfRequest.get(fate.getKey()).equals(click.getClickId())).count();
                 assertThat(conversions.body().get("conversions")).as("conversions of %s", click.getClickId())
                         .hasSize((int) expected);
             }
-            assertThat(HttpProbe.get(asked.uri("/clicks/no-such-click")).status()).isEqualTo(404);
+            assertThat(asAnalyst(asked.uri("/clicks/no-such-click")).status()).isEqualTo(404);
         }
     }
 
@@ -173,7 +208,7 @@ class AttributionQueryIT {
             for (Map.Entry<String, String> fate : fates.entrySet()) {
                 String clickId = clickOfRequest.get(fate.getKey());
                 for (String path : List.of("/postbacks/" + fate.getKey(), "/postbacks/" + fate.getKey() + "?click_id=" + clickId)) {
-                    HttpProbe.Reply reply = HttpProbe.get(asked.uri(path));
+                    HttpProbe.Reply reply = asAnalyst(asked.uri(path));
                     assertThat(reply.status()).as("%s %s: %s", asked.name, path, reply.body()).isEqualTo(200);
                     assertThat(reply.body().get("state").asText()).isEqualTo(fate.getValue());
                     assertThat(reply.body().get("click_id").asText()).isEqualTo(clickId);
@@ -187,12 +222,114 @@ class AttributionQueryIT {
     void everyInstanceFindsAConversionByItsTxnId() {
         String txnId = "txn-1";
         for (StreamsInstance asked : instances) {
-            HttpProbe.Reply reply = HttpProbe.get(asked.uri("/conversions?txn_id=" + txnId));
+            HttpProbe.Reply reply = asAnalyst(asked.uri("/conversions?txn_id=" + txnId));
             assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
             assertThat(reply.body().get("conversions")).singleElement()
                     .satisfies(conversion -> assertThat(conversion.get("txn_id").asText()).isEqualTo(txnId));
             assertThat(reply.body().get("answered_by")).hasSize(PARTITIONS);
         }
+    }
+
+    @Test
+    @Order(3)
+    void questionsNeedATokenAndTheInstancesOwnQuestionsThePeerToken() {
+        StreamsInstance asked = instances.get(0);
+        HttpProbe.Reply none = HttpProbe.get(asked.uri(statsPath("camp-a")));
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(none.body().get("error").asText()).isEqualTo("UNAUTHORIZED");
+        assertThat(as("not-a-token", asked.uri("/clicks/click-1")).status()).isEqualTo(401);
+        assertThat(as(PEER, asked.uri("/clicks/click-1")).status()).as("the peer token is not a client's").isEqualTo(401);
+
+        // The local scope answers unfiltered: only another instance, with the peer token, may use it.
+        Map<String, String> local = Map.of(QueryProtocol.SCOPE_HEADER, QueryProtocol.LOCAL);
+        String partitionQuestion = "/clicks/click-1?" + QueryProtocol.PARTITIONS + "=0,1,2,3,4,5";
+        assertThat(HttpProbe.get(asked.uri(partitionQuestion), local).status()).isEqualTo(403);
+        Map<String, String> analystLocal = new HashMap<>(local);
+        analystLocal.put("Authorization", "Bearer " + ANALYST);
+        assertThat(HttpProbe.get(asked.uri(partitionQuestion), analystLocal).status()).isEqualTo(403);
+        Map<String, String> peerLocal = new HashMap<>(local);
+        peerLocal.put("Authorization", "Bearer " + PEER);
+        assertThat(HttpProbe.get(asked.uri(partitionQuestion), peerLocal).status()).isEqualTo(200);
+
+        // The OpenAPI document stays open: it is how a client learns to ask.
+        assertThat(HttpProbe.get(asked.uri("/openapi.json")).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
+    void anAdvertisersTokenSeesItsCampaignsOnly() {
+        for (StreamsInstance asked : instances) {
+            assertThat(as(ADVERTISER_A, asked.uri(statsPath("camp-a"))).status()).isEqualTo(200);
+            HttpProbe.Reply other = as(ADVERTISER_A, asked.uri(statsPath("camp-b")));
+            assertThat(other.status()).isEqualTo(403);
+            assertThat(other.body().get("error").asText()).isEqualTo("FORBIDDEN");
+            assertThat(as(ADVERTISER_A, asked.uri("/stats/affiliates/aff-1")).status()).isEqualTo(403);
+            assertThat(as(ADVERTISER_A, asked.uri("/campaigns/camp-b/rejections")).status()).isEqualTo(403);
+            assertThat(as(ADVERTISER_A, asked.uri("/campaigns/camp-a/rejections")).body().get("rejections")).isNotEmpty();
+        }
+        StreamsInstance asked = instances.get(1);
+        for (Map.Entry<String, String> fate : fates.entrySet()) {
+            Click click = clicks.get(clickOfRequest.get(fate.getKey()));
+            boolean own = click.getCampaignId().equals("camp-a");
+            HttpProbe.Reply reply = as(ADVERTISER_A, asked.uri("/postbacks/" + fate.getKey()));
+            assertThat(reply.status()).as("%s of %s: %s", fate.getKey(), click.getCampaignId(), reply.body())
+                    .isEqualTo(own ? 200 : 404);
+            if (own && fate.getValue().equals("ATTRIBUTED")) {
+                assertThat(reply.body().at("/conversion/params").isMissingNode()).as("its own raw parameters").isFalse();
+            }
+            assertThat(as(ADVERTISER_A, asked.uri("/clicks/" + click.getClickId())).status()).isEqualTo(own ? 200 : 404);
+        }
+        for (Click click : clicks.values()) {
+            JsonNode conversions = as(ADVERTISER_A, asked.uri("/clicks/" + click.getClickId() + "/conversions"))
+                    .body().get("conversions");
+            conversions.forEach(conversion -> assertThat(conversion.get("advertiser_id").asText()).isEqualTo("adv-camp-a"));
+            if (click.getCampaignId().equals("camp-b")) {
+                assertThat(conversions).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anAffiliatesTokenSeesItsOwnRowsWithoutWhatTheAdvertiserSent() {
+        StreamsInstance asked = instances.get(2);
+        assertThat(as(AFFILIATE_1, asked.uri("/stats/affiliates/aff-1")).status()).isEqualTo(200);
+        assertThat(as(AFFILIATE_1, asked.uri("/stats/affiliates/aff-2")).status()).isEqualTo(403);
+        assertThat(as(AFFILIATE_1, asked.uri(statsPath("camp-a"))).status()).isEqualTo(403);
+        int ownConversions = 0;
+        for (Map.Entry<String, String> fate : fates.entrySet()) {
+            Click click = clicks.get(clickOfRequest.get(fate.getKey()));
+            boolean own = click.getAffiliateId().equals("aff-1");
+            HttpProbe.Reply reply = as(AFFILIATE_1, asked.uri("/postbacks/" + fate.getKey()));
+            assertThat(reply.status()).as("%s of %s: %s", fate.getKey(), click.getAffiliateId(), reply.body())
+                    .isEqualTo(own ? 200 : 404);
+            if (own && fate.getValue().equals("ATTRIBUTED")) {
+                ownConversions++;
+                JsonNode conversion = reply.body().get("conversion");
+                assertThat(conversion.get("payout")).isNotNull();
+                assertThat(conversion.has("params")).as("the advertiser's raw parameters").isFalse();
+                assertThat(conversion.has("revenue")).as("the network's revenue").isFalse();
+            }
+            if (own && fate.getValue().equals("REJECTED")) {
+                assertThat(reply.body().get("rejection").has("postback")).as("the raw postback").isFalse();
+            }
+        }
+        assertThat(ownConversions).isPositive();
+        JsonNode rejections = as(AFFILIATE_1, asked.uri("/campaigns/camp-a/rejections")).body().get("rejections");
+        assertThat(rejections).isNotEmpty().allSatisfy(rejection -> {
+            assertThat(rejection.get("affiliate_id").asText()).isEqualTo("aff-1");
+            assertThat(rejection.has("postback")).isFalse();
+        });
+        attributedTxns.forEach((txn, click) -> {
+            HttpProbe.Reply reply = as(AFFILIATE_1, asked.uri("/conversions?txn_id=" + txn));
+            boolean own = clicks.get(click).getAffiliateId().equals("aff-1");
+            assertThat(reply.status()).as("%s of %s", txn, click).isEqualTo(own ? 200 : 404);
+            if (own) {
+                assertThat(reply.body().get("conversions")).singleElement()
+                        .satisfies(conversion -> assertThat(conversion.has("params")).isFalse());
+            }
+        });
     }
 
     @Test
@@ -209,7 +346,7 @@ class AttributionQueryIT {
                     boolean fresh = true;
                     for (StreamsInstance survivor : survivors) {
                         for (String campaign : expectedByCampaign.keySet()) {
-                            HttpProbe.Reply reply = HttpProbe.get(survivor.uri(statsPath(campaign) + "&allow_stale=true"));
+                            HttpProbe.Reply reply = asAnalyst(survivor.uri(statsPath(campaign) + "&allow_stale=true"));
                             if (reply.status() == 503) {
                                 if (!"1".equals(reply.header("Retry-After"))) {
                                     violations.add("503 without Retry-After: " + reply.body());
@@ -244,10 +381,10 @@ class AttributionQueryIT {
         awaitStatsAddUp(survivors);
         for (StreamsInstance survivor : survivors) {
             for (Click click : clicks.values()) {
-                assertThat(HttpProbe.get(survivor.uri("/clicks/" + click.getClickId())).status()).isEqualTo(200);
+                assertThat(asAnalyst(survivor.uri("/clicks/" + click.getClickId())).status()).isEqualTo(200);
             }
             for (Map.Entry<String, String> fate : fates.entrySet()) {
-                HttpProbe.Reply reply = HttpProbe.get(survivor.uri("/postbacks/" + fate.getKey()));
+                HttpProbe.Reply reply = asAnalyst(survivor.uri("/postbacks/" + fate.getKey()));
                 assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
                 assertThat(reply.body().get("state").asText()).isEqualTo(fate.getValue());
             }
@@ -272,7 +409,7 @@ class AttributionQueryIT {
             String question = questions.get(i);
             asking.add(askers.submit(() -> {
                 while (!stop.get()) {
-                    HttpProbe.get(asked.uri(question));
+                    asAnalyst(asked.uri(question));
                     answered.incrementAndGet();
                 }
                 return null;
@@ -301,10 +438,24 @@ class AttributionQueryIT {
         await("every instance's stats add up to what was sent").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(300))
                 .until(() -> asked.stream().allMatch(instance -> expectedByCampaign.keySet().stream().allMatch(campaign -> {
-                    HttpProbe.Reply reply = HttpProbe.get(instance.uri(statsPath(campaign)));
+                    HttpProbe.Reply reply = asAnalyst(instance.uri(statsPath(campaign)));
                     return reply.status() == 200 && mismatch(campaign, reply.body()).isEmpty()
                             && !reply.body().get("stale").asBoolean();
                 })));
+    }
+
+    private static HttpProbe.Reply asAnalyst(URI uri) {
+        return as(ANALYST, uri);
+    }
+
+    private static HttpProbe.Reply as(String token, URI uri) {
+        return HttpProbe.get(uri, Map.of("Authorization", "Bearer " + token));
+    }
+
+    private static String token(String name, String token, String scope) throws Exception {
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(token.getBytes(StandardCharsets.UTF_8)));
+        return "{\"name\": \"" + name + "\", \"sha256\": \"" + digest + "\", \"scope\": \"" + scope + "\"}";
     }
 
     private static String statsPath(String campaign) {
@@ -348,6 +499,7 @@ class AttributionQueryIT {
             expected.revenue = expected.revenue.add(goal.get().getRevenue());
             expected.payout = expected.payout.add(goal.get().getPayout());
             fates.put(requestId, "ATTRIBUTED");
+            attributedTxns.put(txnId, click.getClickId());
         } else {
             expected.unknownGoal++;
             fates.put(requestId, "REJECTED");

@@ -17,11 +17,16 @@ import io.attribution.avro.Goal;
 import io.attribution.avro.PayoutType;
 import io.attribution.avro.RawPostback;
 import io.attribution.embedded.testkit.KafkaKit;
+import io.attribution.query.access.CampaignOwners;
+import io.attribution.query.access.QueryAccess;
+import io.attribution.query.access.QueryTokens;
 import io.attribution.query.protocol.QueryProtocol;
+import io.attribution.query.routing.QueryRouter;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topic;
 import io.attribution.schemas.Topics;
 import io.attribution.topology.AttributionSettings;
+import io.attribution.topology.TopologyRole;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,15 +53,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -413,8 +422,74 @@ class OpenApiContractIT {
                 .isNotEmpty();
     }
 
+    /**
+     * A second query server over the same instance's stores, with read tokens: every operation but
+     * the document's answers 401 without a token, those naming a campaign or affiliate in the path
+     * 403 for a scope that does not own it, and a scoped token's answers keep the documented shape.
+     */
     @Test
     @Order(11)
+    void tokensAndScopesAnswerInTheDocumentedShape() throws Exception {
+        Path tokens = stateDir.resolve("query-tokens.json");
+        Files.writeString(tokens, "{\"tokens\": [{\"name\": \"other\", \"sha256\": \"" + sha256(OTHER_ADVERTISER_TOKEN)
+                + "\", \"scope\": \"advertiser:adv-2\"}, {\"name\": \"affiliate\", \"sha256\": \""
+                + sha256(AFFILIATE_TOKEN) + "\", \"scope\": \"affiliate:" + AFFILIATE + "\"}]}");
+        CampaignOwners owners = new CampaignOwners() {
+            @Override
+            public Optional<String> advertiserOf(String campaignId) {
+                return campaignId.equals(CAMPAIGN) ? Optional.of(ADVERTISER) : Optional.empty();
+            }
+
+            @Override
+            public boolean current() {
+                return true;
+            }
+        };
+        try (QueryServer secured = AttributionQueryApi.start("127.0.0.1", 0, Clock.systemUTC(),
+                QueryAccess.withTokens(QueryTokens.load(tokens), "a-peer-token-for-the-test"))) {
+            // Routed as the instance itself: every partition is local to it.
+            secured.attach(QueryRouter.builder(AttributionQueryApi.applications(TopologyRole.ALL,
+                    Optional.of(instance.applications.get(0)), Optional.of(instance.applications.get(1))),
+                    instance.host).build(), owners);
+            URI base = secured.uri();
+            for (Operation operation : operations()) {
+                if (operation.path().startsWith("/openapi")) {
+                    assertThat(call(base, operation.example(), 200).status()).isEqualTo(200);
+                    continue;
+                }
+                Reply none = call(base, operation.example(), 401);
+                assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer");
+            }
+            Map<String, String> other = Map.of("Authorization", "Bearer " + OTHER_ADVERTISER_TOKEN);
+            for (String forbidden : List.of("/stats/campaigns/" + CAMPAIGN, "/stats/goals/" + CAMPAIGN + "/g-install",
+                    "/stats/affiliates/" + AFFILIATE, "/campaigns/" + CAMPAIGN + "/rejections")) {
+                assertThat(call(base, forbidden, 403, other).body()).contains("FORBIDDEN");
+            }
+            // Found by id but not the other advertiser's: as unknown.
+            call(base, "/clicks/" + CLICK, 404, other);
+            call(base, "/postbacks/" + ATTRIBUTED, 404, other);
+            assertThat(call(base, "/clicks/" + TXN_CLICK + "/conversions", 200, other).json().get("conversions")).isEmpty();
+
+            Map<String, String> affiliate = Map.of("Authorization", "Bearer " + AFFILIATE_TOKEN);
+            call(base, "/stats/affiliates/" + AFFILIATE, 200, affiliate);
+            JsonNode fate = call(base, "/postbacks/" + ATTRIBUTED, 200, affiliate).json();
+            assertThat(fate.get("conversion").has("params")).isFalse();
+            assertThat(fate.get("conversion").has("revenue")).isFalse();
+            JsonNode rejections = call(base, "/campaigns/" + CAMPAIGN + "/rejections", 200, affiliate).json();
+            assertThat(rejections.get("rejections")).isNotEmpty()
+                    .allSatisfy(rejection -> assertThat(rejection.has("postback")).isFalse());
+        }
+    }
+
+    private static final String OTHER_ADVERTISER_TOKEN = "token-of-another-advertiser";
+    private static final String AFFILIATE_TOKEN = "token-of-the-affiliate";
+
+    private static String sha256(String token) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    @Order(12)
     void everyDocumentedResponseOfEveryOperationWasSeen() {
         Map<String, Set<Integer>> documented = new TreeMap<>();
         for (Operation operation : operations()) {
@@ -494,7 +569,11 @@ class OpenApiContractIT {
      * documented schema, and the documented required headers are there.
      */
     private static Reply call(URI base, String pathAndQuery, Integer status) {
-        Reply reply = get(base, pathAndQuery);
+        return call(base, pathAndQuery, status, Map.of());
+    }
+
+    private static Reply call(URI base, String pathAndQuery, Integer status, Map<String, String> headers) {
+        Reply reply = get(base, pathAndQuery, headers);
         if (status != null) {
             assertThat(reply.status()).as("GET %s: %s", pathAndQuery, reply.body()).isEqualTo(status);
         }
@@ -597,10 +676,15 @@ class OpenApiContractIT {
     }
 
     private static Reply get(URI base, String pathAndQuery) {
+        return get(base, pathAndQuery, Map.of());
+    }
+
+    private static Reply get(URI base, String pathAndQuery, Map<String, String> headers) {
         URI uri = URI.create(base.toString().replaceAll("/$", "") + pathAndQuery);
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET()
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+            headers.forEach(request::header);
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + uri, e);

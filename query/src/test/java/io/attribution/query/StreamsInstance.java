@@ -1,5 +1,6 @@
 package io.attribution.query;
 
+import io.attribution.query.access.CampaignOwners;
 import io.attribution.query.protocol.QueryProtocol;
 import io.attribution.query.routing.QueryRouter;
 import io.attribution.query.routing.StoreApplications;
@@ -54,10 +55,17 @@ final class StreamsInstance implements AutoCloseable {
      */
     static StreamsInstance startAll(QueryServer server, Function<String, List<KafkaStreams>> applications,
                                     Function<List<KafkaStreams>, StoreApplications> stores) {
+        return startAll(server, applications, stores, CampaignOwners.NOT_READ);
+    }
+
+    /** @param owners whose each campaign is, for a server whose access takes scoped tokens */
+    static StreamsInstance startAll(QueryServer server, Function<String, List<KafkaStreams>> applications,
+                                    Function<List<KafkaStreams>, StoreApplications> stores, CampaignOwners owners) {
         try {
             HostInfo host = new HostInfo("127.0.0.1", server.port());
             List<KafkaStreams> instances = applications.apply(QueryProtocol.name(host));
-            server.attach(new QueryRouter(stores.apply(instances), host));
+            server.attach(QueryRouter.builder(stores.apply(instances), host)
+                    .peerAuthorization(server.access().peerAuthorization()).build(), owners);
             instances.forEach(KafkaStreams::start);
             return new StreamsInstance(server, instances, host);
         } catch (RuntimeException | Error e) {

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,8 +25,15 @@ public final class RemotePartitions {
 
     private final HttpClient client;
     private final Duration requestTimeout;
+    private final Optional<String> peerAuthorization;
 
     public RemotePartitions(Duration connectTimeout, Duration requestTimeout) {
+        this(connectTimeout, requestTimeout, Optional.empty());
+    }
+
+    /** @param peerAuthorization the {@code Authorization} the other instances take from this one, if any */
+    public RemotePartitions(Duration connectTimeout, Duration requestTimeout, Optional<String> peerAuthorization) {
+        this.peerAuthorization = peerAuthorization;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 // Plain HTTP/1.1: no h2c upgrade attempt on every new connection.
@@ -45,14 +53,14 @@ public final class RemotePartitions {
         HttpRequest request;
         try {
             String separator = pathAndQuery.indexOf('?') >= 0 ? "&" : "?";
-            request = HttpRequest.newBuilder(URI.create("http://" + authority(host) + pathAndQuery + separator
-                            + QueryProtocol.PARTITIONS + "=" + QueryProtocol.partitionList(partitions)))
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + authority(host) + pathAndQuery
+                            + separator + QueryProtocol.PARTITIONS + "=" + QueryProtocol.partitionList(partitions)))
                     .timeout(requestTimeout)
                     .header(QueryProtocol.SCOPE_HEADER, QueryProtocol.LOCAL)
                     .header(QueryProtocol.ACTIVE_ONLY_HEADER, Boolean.toString(activeOnly))
-                    .header("Accept", "application/json")
-                    .GET()
-                    .build();
+                    .header("Accept", "application/json");
+            peerAuthorization.ifPresent(value -> builder.header("Authorization", value));
+            request = builder.GET().build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
@@ -78,7 +79,7 @@ public final class QueryRouter {
         this.applications = builder.applications;
         this.self = builder.self;
         this.selfName = QueryProtocol.name(self);
-        this.remote = new RemotePartitions(builder.connectTimeout, builder.requestTimeout);
+        this.remote = new RemotePartitions(builder.connectTimeout, builder.requestTimeout, builder.peerAuthorization);
         this.local = new LocalPartitions(applications, builder.maxStandbyLag);
     }
 
@@ -240,6 +241,7 @@ public final class QueryRouter {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private long maxStandbyLag = DEFAULT_MAX_STANDBY_LAG;
+        private Optional<String> peerAuthorization = Optional.empty();
 
         private Builder(StoreApplications applications, HostInfo self) {
             this.applications = Objects.requireNonNull(applications, "applications");
@@ -268,6 +270,15 @@ public final class QueryRouter {
                 throw new IllegalArgumentException("maxStandbyLag must not be negative, was " + maxStandbyLag);
             }
             this.maxStandbyLag = maxStandbyLag;
+            return this;
+        }
+
+        /**
+         * The {@code Authorization} header the other instances take from this one
+         * ({@code io.attribution.query.access.QueryAccess#peerAuthorization}); default none.
+         */
+        public Builder peerAuthorization(Optional<String> peerAuthorization) {
+            this.peerAuthorization = Objects.requireNonNull(peerAuthorization, "peerAuthorization");
             return this;
         }
 
