@@ -8,9 +8,13 @@
   var FATES = ["ATTRIBUTED", "REJECTED", "PENDING"];
   var DASH = "\u2013";
   var STORAGE_KEY = "attribution-dashboard";
+  var TOKEN_KEY = "attribution-dashboard-token";
   var REQUEST_TIMEOUT_MS = 20000;
 
   var settings;
+  // The read token, when the API has tokens: kept for this tab only (sessionStorage), never put in
+  // the address or in the settings this browser remembers, sent to this origin only.
+  var token = "";
   var selected = null;
   var lastLookup = null;
   var refreshTimer = null;
@@ -105,8 +109,12 @@
 
   function get(path, params) {
     var query = new URLSearchParams(params || {}).toString();
+    var headers = {Accept: "application/json"};
+    if (token) {
+      headers.Authorization = "Bearer " + token;
+    }
     return fetch(path + (query ? "?" + query : ""), {
-      headers: {Accept: "application/json"},
+      headers: headers,
       credentials: "same-origin",
       cache: "no-store",
       // A question that hangs must not stop the refresh, which waits for every answer.
@@ -179,6 +187,36 @@
     } catch (ignored) {
       // Private windows may refuse storage; the address still keeps the settings.
     }
+  }
+
+  function readToken() {
+    try {
+      return window.sessionStorage.getItem(TOKEN_KEY) || "";
+    } catch (ignored) {
+      return "";
+    }
+  }
+
+  function saveToken() {
+    token = $("token").value.trim();
+    try {
+      if (token) {
+        window.sessionStorage.setItem(TOKEN_KEY, token);
+      } else {
+        window.sessionStorage.removeItem(TOKEN_KEY);
+      }
+    } catch (ignored) {
+      // Storage refused: the token still serves until the page is left.
+    }
+  }
+
+  /** What to tell about a failed answer; a 401 says where the token goes. */
+  function explain(error) {
+    if (error.status === 401) {
+      return (token ? "The query API refused this read token (401)" : "The query API asks for a read token (401)")
+          + ": enter yours under What to show.";
+    }
+    return error.message;
   }
 
   // ---- rendering -----------------------------------------------------------------------------
@@ -465,13 +503,13 @@
         return;
       }
       if (failed.length > 0) {
-        status("Some numbers are missing: " + failed[0].error.message, true);
+        status("Some numbers are missing: " + explain(failed[0].error), true);
       } else {
         status("Updated " + new Date().toISOString().slice(11, 19) + " UTC", false);
       }
     }).catch(function (error) {
       if (mine === generation) {
-        status("The query API did not answer: " + error.message, true);
+        status("The query API did not answer: " + explain(error), true);
       }
     }).then(function () {
       if (mine === generation && Number(settings.refresh) > 0) {
@@ -636,7 +674,7 @@
       }
     }, function (error) {
       if (lastLookup === question) {
-        result.replaceChildren(element("p", {"class": "error-text"}, "The query API did not answer: " + error.message));
+        result.replaceChildren(element("p", {"class": "error-text"}, "The query API did not answer: " + explain(error)));
       }
     });
   }
@@ -647,8 +685,11 @@
     settings = readSettings();
     selected = settings.campaign || null;
     showSettings();
+    token = readToken();
+    $("token").value = token;
     $("settings").addEventListener("submit", function (event) {
       event.preventDefault();
+      saveToken();
       saveSettings();
       load();
     });

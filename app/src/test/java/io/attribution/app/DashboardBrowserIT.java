@@ -29,12 +29,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +49,9 @@ import static org.awaitility.Awaitility.await;
  * The dashboard in a real browser: Debian's chromium, headless, driven through its chromedriver,
  * against a whole pipeline on the kit's broker and registry. What the page shows must be what the
  * query API answers, a postback must be found by its request id and by its click id, and values
- * anyone can send (a sub id, a txn id) must show as text, never run. Screenshots of a laptop and a
- * phone screen are written to {@code target/}.
+ * anyone can send (a sub id, a txn id) must show as text, never run. The API has read tokens, as
+ * one opened beyond loopback would: the page asks for one and sends it. Screenshots of a laptop and
+ * a phone screen are written to {@code target/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
@@ -58,6 +61,8 @@ class DashboardBrowserIT {
     private static final String HOSTILE_TXN = "<img src=x onerror=\"window.__pwned='txn'\">";
     private static final String DASH = "\u2013";
     private static final Path TARGET = Path.of("target");
+    /** An analyst's read token (scope all) of the query API. */
+    private static final String TOKEN = "dashboard-analyst-token";
 
     @RegisterExtension
     static final KafkaKit kit = KafkaKit.shared();
@@ -72,8 +77,13 @@ class DashboardBrowserIT {
 
     @BeforeAll
     static void startPipelineAndBrowser() throws Exception {
-        Path stateDir = Files.createTempDirectory("dashboard-it");
-        pipeline = Pipeline.start(PipelineSettingsOnKit.of(kit, stateDir, "dashboard-it"),
+        Path dir = Files.createTempDirectory("dashboard-it");
+        Path tokens = Files.writeString(dir.resolve("query-tokens.json"), "{\"tokens\": [{\"name\": \"analysts\", "
+                + "\"sha256\": \"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(TOKEN.getBytes(StandardCharsets.UTF_8))) + "\", \"scope\": \"all\"}]}");
+        pipeline = Pipeline.start(PipelineSettingsOnKit.of(kit, dir.resolve("state"), "dashboard-it")
+                        .with(PipelineSettings.QUERY_TOKENS_FILE, tokens.toString())
+                        .with(PipelineSettings.QUERY_PEER_TOKEN, "the-instances-shared-secret"),
                 EnumSet.allOf(Pipeline.Part.class), false);
         try (CampaignAdmin campaigns = new CampaignAdmin(kit.bootstrapServers(), pipeline.serdes())) {
             campaigns.put(DemoData.campaign());
@@ -88,13 +98,12 @@ class DashboardBrowserIT {
                 + "&goal_value=purchase&sale_amount=49.90&currency=USD&txn_id=" + encode(HOSTILE_TXN));
         String refusedRequestId = acceptedPostback(ingest, "click_id=" + encode(clickId) + "&goal_value=no-such-goal");
 
-        URI query = pipeline.queryUri().orElseThrow();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(Http.get(query.resolve("/postbacks/" + attributedRequestId)).field("state")).isEqualTo("ATTRIBUTED");
-            assertThat(Http.get(query.resolve("/postbacks/" + refusedRequestId)).field("state")).isEqualTo("REJECTED");
+            assertThat(ask("/postbacks/" + attributedRequestId).field("state")).isEqualTo("ATTRIBUTED");
+            assertThat(ask("/postbacks/" + refusedRequestId).field("state")).isEqualTo("REJECTED");
         });
         // The UTC day the conversion counts in, not the clock's: the test may run across midnight.
-        today = Instant.parse(Http.get(query.resolve("/postbacks/" + attributedRequestId)).body()
+        today = Instant.parse(ask("/postbacks/" + attributedRequestId).body()
                 .path("conversion").path("converted_at").asText()).atZone(ZoneOffset.UTC).toLocalDate().toString();
 
         long started = System.nanoTime();
@@ -134,13 +143,15 @@ class DashboardBrowserIT {
 
     @Test
     @Order(1)
-    void theCampaignRowShowsTheApisNumbers() {
+    void theCampaignRowShowsTheApisNumbersOnceGivenAReadToken() {
         long started = System.nanoTime();
         open();
-        URI query = pipeline.queryUri().orElseThrow();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(browser.findElement(By.id("status")).getText()).contains("asks for a read token (401)"));
+        browser.findElement(By.id("token")).sendKeys(TOKEN);
+        browser.findElement(By.cssSelector("#settings button[type='submit']")).click();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode total = Http.get(query.resolve("/stats/campaigns/" + DemoData.CAMPAIGN_ID + range())).body()
-                    .path("total");
+            JsonNode total = ask("/stats/campaigns/" + DemoData.CAMPAIGN_ID + range()).body().path("total");
             assertThat(total.path("conversions").path("APPROVED").asInt()).isEqualTo(1);
             assertThat(rowCells(By.cssSelector("tr[data-campaign='" + DemoData.CAMPAIGN_ID + "']")))
                     .isEqualTo(expectedCells(total));
@@ -152,13 +163,10 @@ class DashboardBrowserIT {
     @Order(2)
     void theCampaignDetailShowsItsChartGoalsAffiliatesAndRefusals() {
         long started = System.nanoTime();
-        URI query = pipeline.queryUri().orElseThrow();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode stats = Http.get(query.resolve("/stats/campaigns/" + DemoData.CAMPAIGN_ID + range())).body();
-            JsonNode purchase = Http.get(query.resolve("/stats/goals/" + DemoData.CAMPAIGN_ID + "/purchase" + range()))
-                    .body().path("total");
-            JsonNode affiliate = Http.get(query.resolve("/stats/affiliates/" + DemoData.CLICK_AFFILIATE + range()))
-                    .body().path("total");
+            JsonNode stats = ask("/stats/campaigns/" + DemoData.CAMPAIGN_ID + range()).body();
+            JsonNode purchase = ask("/stats/goals/" + DemoData.CAMPAIGN_ID + "/purchase" + range()).body().path("total");
+            JsonNode affiliate = ask("/stats/affiliates/" + DemoData.CLICK_AFFILIATE + range()).body().path("total");
 
             assertThat(rowCells(By.cssSelector("#goal-table tr[data-goal='purchase']"))).isEqualTo(expectedCells(purchase));
             assertThat(rowCells(By.cssSelector("#affiliate-table tr[data-affiliate='" + DemoData.CLICK_AFFILIATE + "']")))
@@ -237,7 +245,7 @@ class DashboardBrowserIT {
 
     @Test
     @Order(6)
-    void thePageIsServedWithAPolicyThatRefusesInlineScriptsAndOtherOrigins() throws Exception {
+    void thePageIsServedWithoutATokenWithAPolicyThatRefusesInlineScriptsAndOtherOrigins() throws Exception {
         URI query = pipeline.queryUri().orElseThrow();
         HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(query.resolve("/")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -251,6 +259,11 @@ class DashboardBrowserIT {
         Http.Answer unknown = Http.get(query.resolve("/dashboard/missing.js"));
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.field("error")).isEqualTo("NOT_FOUND");
+    }
+
+    /** A question to the query API, with the analyst's token. */
+    private static Http.Answer ask(String pathAndQuery) {
+        return Http.get(pipeline.queryUri().orElseThrow().resolve(pathAndQuery), TOKEN);
     }
 
     private static void open() {
