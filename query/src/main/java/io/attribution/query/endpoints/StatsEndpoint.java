@@ -27,8 +27,9 @@ import java.util.TreeMap;
 
 /**
  * {@code /stats/campaigns/{campaign_id}}, {@code /stats/affiliates/{affiliate_id}} and
- * {@code /stats/goals/{campaign_id}/{goal_id}}: postbacks, conversions by status, rejections by
- * reason, revenue and payout per hour or per UTC day over {@code [from, to)}. Every partition holds
+ * {@code /stats/goals/{campaign_id}/{goal_id}}: postbacks, clicks, conversions by status, rejections
+ * by reason, revenue, payout, conversion rate and EPC per hour or per UTC day over {@code [from, to)}
+ * (a goal's clicks are its campaign's: a click has no goal). Every partition holds
  * part of every subject's stats, so the question goes to all of them; each sums its own hours into
  * buckets and the merge adds the partitions, exactly.
  */
@@ -73,6 +74,20 @@ public final class StatsEndpoint implements QueryEndpoint {
                             KeyValue<String, StatsBucket> hour = hours.next();
                             Instant start = StatsKey.hourOf(hour.key).truncatedTo(granularity.unit);
                             buckets.computeIfAbsent(start, s -> new StatsTotals()).add(hour.value);
+                        }
+                    }
+                    if (dimension == StatsKey.Dimension.GOAL) {
+                        // A click has no goal: a goal's clicks are its campaign's, so its rate and
+                        // EPC read as "of the campaign's clicks, how many became this goal".
+                        String campaign = id.substring(0, id.indexOf('\u0000'));
+                        try (KeyValueIterator<String, StatsBucket> hours = store.range(
+                                StatsKey.of(StatsKey.Dimension.CAMPAIGN, campaign, range.from()),
+                                StatsKey.of(StatsKey.Dimension.CAMPAIGN, campaign, range.to().minusMillis(1)))) {
+                            while (hours.hasNext()) {
+                                KeyValue<String, StatsBucket> hour = hours.next();
+                                Instant start = StatsKey.hourOf(hour.key).truncatedTo(granularity.unit);
+                                buckets.computeIfAbsent(start, s -> new StatsTotals()).addClicks(hour.value);
+                            }
                         }
                     }
                     ObjectNode answer = JsonNodeFactory.instance.objectNode();
