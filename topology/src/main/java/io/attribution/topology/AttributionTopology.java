@@ -157,7 +157,13 @@ public final class AttributionTopology {
      * alone). It decides nothing and reads no campaign, so it needs no dead-letter producer of its own.
      */
     public static Topology views(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings) {
-        return new AttributionTopology(serdes, streamsProperties, settings, NO_CAMPAIGN_STORE, Clock.systemUTC())
+        return views(serdes, streamsProperties, settings, Clock.systemUTC());
+    }
+
+    /** @param clock what the event times of clicks are checked against, as the decisions check them */
+    public static Topology views(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
+                                 Clock clock) {
+        return new AttributionTopology(serdes, streamsProperties, settings, NO_CAMPAIGN_STORE, clock)
                 .assemble(false, true);
     }
 

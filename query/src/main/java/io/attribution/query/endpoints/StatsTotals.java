@@ -86,8 +86,12 @@ final class StatsTotals {
         return node;
     }
 
+    long clicks() {
+        return clicks;
+    }
+
     /** The conversions that earn (APPROVED and PENDING): those revenue and payout are the worth of. */
-    private long countedConversions() {
+    long countedConversions() {
         return conversions.getOrDefault("APPROVED", 0L) + conversions.getOrDefault("PENDING", 0L);
     }
 }
