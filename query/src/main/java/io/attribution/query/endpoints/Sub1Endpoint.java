@@ -44,7 +44,6 @@ public final class Sub1Endpoint implements QueryEndpoint {
     static final Duration MAX_RANGE = Duration.ofDays(31);
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 200;
-    private static final Duration DEFAULT_RANGE = Duration.ofDays(1);
     private static final String KIND = "kind";
     private static final String SUB1 = "sub1";
 
@@ -63,17 +62,10 @@ public final class Sub1Endpoint implements QueryEndpoint {
             throw new BadParameter("path", "expected /stats/sub1/{campaign_id}/{affiliate_id}");
         }
         int limit = RequestParams.integer(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        Instant to = RequestParams.instant(request, "to").orElseGet(clock::instant);
-        Instant from = RequestParams.instant(request, "from").orElse(to.minus(DEFAULT_RANGE));
-        if (!from.isBefore(to)) {
-            throw new BadParameter("to", "to (" + to + ") must be after from (" + from + ")");
-        }
         // Whole UTC days: the breakdown is kept per day.
-        Instant fromDay = from.truncatedTo(ChronoUnit.DAYS);
-        Instant toDay = to.truncatedTo(ChronoUnit.DAYS).equals(to) ? to : to.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
-        if (Duration.between(fromDay, toDay).compareTo(MAX_RANGE) > 0) {
-            throw new BadParameter("from", "a sub1 breakdown covers at most " + MAX_RANGE.toDays() + " whole days");
-        }
+        BucketRange range = BucketRange.read(request, clock, ChronoUnit.DAYS, MAX_RANGE);
+        Instant fromDay = range.from();
+        Instant toDay = range.to();
         request.setAttribute(Asked.class.getName(), new Asked(campaign, affiliate, fromDay, toDay, limit));
         String lower = Sub1Key.lowerBound(campaign, affiliate, Sub1Key.daysSinceEpoch(fromDay));
         String upper = Sub1Key.upperBound(campaign, affiliate, Sub1Key.daysSinceEpoch(toDay) - 1);
