@@ -510,7 +510,8 @@ class OpenApiContractIT {
             }
             Map<String, String> other = Map.of("Authorization", "Bearer " + OTHER_ADVERTISER_TOKEN);
             for (String forbidden : List.of("/stats/campaigns/" + CAMPAIGN, "/stats/goals/" + CAMPAIGN + "/g-install",
-                    "/stats/affiliates/" + AFFILIATE, "/campaigns/" + CAMPAIGN + "/rejections")) {
+                    "/stats/affiliates/" + AFFILIATE, "/campaigns/" + CAMPAIGN + "/rejections",
+                    "/stats/sub1/" + CAMPAIGN + "/" + AFFILIATE)) {
                 assertThat(call(base, forbidden, 403, other).body()).contains("FORBIDDEN");
             }
             // Found by id but not the other advertiser's: as unknown.
@@ -520,6 +521,8 @@ class OpenApiContractIT {
 
             Map<String, String> affiliate = Map.of("Authorization", "Bearer " + AFFILIATE_TOKEN);
             call(base, "/stats/affiliates/" + AFFILIATE, 200, affiliate);
+            call(base, "/stats/sub1/" + CAMPAIGN + "/" + AFFILIATE, 200, affiliate);
+            call(base, "/stats/sub1/" + CAMPAIGN + "/aff-2", 403, affiliate);
             JsonNode fate = call(base, "/postbacks/" + ATTRIBUTED, 200, affiliate).json();
             assertThat(fate.get("conversion").has("params")).isFalse();
             assertThat(fate.get("conversion").has("revenue")).isFalse();
