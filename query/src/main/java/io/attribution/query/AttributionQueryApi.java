@@ -7,6 +7,7 @@ import io.attribution.query.endpoints.PostbacksEndpoint;
 import io.attribution.query.endpoints.QueryEndpoint;
 import io.attribution.query.endpoints.RejectionsEndpoint;
 import io.attribution.query.endpoints.StatsEndpoint;
+import io.attribution.query.endpoints.Sub1Endpoint;
 import io.attribution.query.routing.StoreApplications;
 import io.attribution.topology.QueryStores;
 import io.attribution.topology.StatsKey;
@@ -83,6 +84,7 @@ public final class AttributionQueryApi {
         endpoints.put("/stats/campaigns/*", new StatsEndpoint(StatsKey.Dimension.CAMPAIGN, clock));
         endpoints.put("/stats/affiliates/*", new StatsEndpoint(StatsKey.Dimension.AFFILIATE, clock));
         endpoints.put("/stats/goals/*", new StatsEndpoint(StatsKey.Dimension.GOAL, clock));
+        endpoints.put("/stats/sub1/*", new Sub1Endpoint(clock));
         endpoints.put("/clicks/*", new ClicksEndpoint());
         endpoints.put("/conversions", new ConversionsEndpoint());
         endpoints.put("/postbacks/*", new PostbacksEndpoint());

@@ -105,6 +105,7 @@ class AttributionQueryIT {
 
     /** What a campaign's stats must say, computed from what the test sends. */
     private static final class Expected {
+        long clicks;
         long received;
         long approved;
         long unknownGoal;
@@ -127,6 +128,7 @@ class AttributionQueryIT {
             Click click = Click.newBuilder().setClickId("click-" + i).setCampaignId(i % 3 == 0 ? "camp-b" : "camp-a")
                     .setAffiliateId("aff-" + (i % 4)).setClickedAt(NOW.minus(Duration.ofMinutes(10))).build();
             clicks.put(click.getClickId(), click);
+            expectedByCampaign.get(click.getCampaignId()).clicks++;
             send(Topics.CLICKS, click.getClickId(), click);
         }
         producer.flush();
@@ -467,6 +469,9 @@ class AttributionQueryIT {
         Expected expected = expectedByCampaign.get(campaign);
         JsonNode total = stats.get("total");
         List<String> wrong = new ArrayList<>();
+        if (total.get("clicks").asLong() != expected.clicks) {
+            wrong.add("clicks " + total.get("clicks") + " != " + expected.clicks);
+        }
         if (total.get("postbacks_received").asLong() != expected.received) {
             wrong.add("received " + total.get("postbacks_received") + " != " + expected.received);
         }

@@ -137,6 +137,9 @@ class OpenApiContractIT {
             writer.write(Topics.CAMPAIGNS, CAMPAIGN, campaign());
             writer.write(Topics.CLICKS, CLICK, click(CLICK));
             writer.write(Topics.CLICKS, TXN_CLICK, click(TXN_CLICK));
+            // Clicks that never convert: another sub1, and none.
+            writer.write(Topics.CLICKS, "click-banner-b", click("click-banner-b", "banner-b"));
+            writer.write(Topics.CLICKS, "click-no-sub1", click("click-no-sub1", null));
 
             instance = AttributionInstance.start(kit.bootstrapServers(), serdes, kit.uniqueId("openapi-contract"),
                     stateDir, 0, AttributionSettings.defaults().withInputPartitions(PARTITIONS));
@@ -168,6 +171,7 @@ class OpenApiContractIT {
                     assertThat(stats.status()).isEqualTo(200);
                     assertThat(stats.json().at("/total/postbacks_received").asLong()).isEqualTo(5);
                     assertThat(stats.json().at("/total/conversions/APPROVED").asLong()).isEqualTo(2);
+                    assertThat(stats.json().at("/total/clicks").asLong()).isEqualTo(4);
                     assertThat(get("/postbacks/" + WAITING + "?click_id=" + LATE_CLICK).status()).isEqualTo(200);
                 });
     }
@@ -258,6 +262,10 @@ class OpenApiContractIT {
         // install: revenue 2.00, payout 1.50; purchase: 15% and 10% of 49.90, to the cent.
         assertThat(total.path("revenue").path("USD").asText()).isEqualTo("9.49");
         assertThat(total.path("payout").path("USD").asText()).isEqualTo("6.49");
+        // Four clicks, two of them converted (APPROVED): half; 6.49 paid out over four clicks.
+        assertThat(total.path("clicks").asLong()).isEqualTo(4);
+        assertThat(total.path("conversion_rate").asText()).isEqualTo("0.5");
+        assertThat(total.path("epc").path("USD").asText()).isEqualTo("1.6225");
         assertThat(hourly.path("stale").asBoolean()).isFalse();
         assertThat(hourly.path("answered_by").size()).isEqualTo(3);
 
@@ -270,13 +278,50 @@ class OpenApiContractIT {
         assertThat(goal.path("id").asText()).isEqualTo(CAMPAIGN + "/install");
         assertThat(goal.at("/total/postbacks_received").asLong()).isEqualTo(2);
         assertThat(goal.at("/total/rejections/DUPLICATE_CONVERSION").asLong()).isEqualTo(1);
+        // A click has no goal: the goal's clicks are the campaign's, its rate the share that installed.
+        assertThat(goal.at("/total/clicks").asLong()).isEqualTo(4);
+        assertThat(goal.at("/total/conversion_rate").asText()).isEqualTo("0.25");
+        assertThat(goal.at("/total/epc/USD").asText()).isEqualTo("0.375");
 
         JsonNode affiliate = call("/stats/affiliates/" + AFFILIATE + range, 200).json();
         assertThat(affiliate.at("/total/postbacks_received").asLong()).isEqualTo(5);
+        assertThat(affiliate.at("/total/clicks").asLong()).isEqualTo(4);
 
         JsonNode unknown = call("/stats/campaigns/no-such-campaign", 200).json();
         assertThat(unknown.path("buckets").size()).isZero();
         assertThat(unknown.at("/total/postbacks_received").asLong()).isZero();
+        assertThat(unknown.at("/total/clicks").asLong()).isZero();
+        assertThat(unknown.at("/total/conversion_rate").isNull()).as("no clicks, no rate").isTrue();
+        assertThat(unknown.at("/total/epc").isNull()).isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void theSub1BreakdownRanksTheAffiliatesValuesByClicks() {
+        String range = "?from=" + seededAt.minus(Duration.ofHours(2)) + "&to=" + seededAt.plus(Duration.ofHours(1));
+        JsonNode breakdown = call("/stats/sub1/" + CAMPAIGN + "/" + AFFILIATE + range, 200).json();
+        assertThat(breakdown.path("sub1_values").asInt()).isEqualTo(2);
+        assertThat(breakdown.path("capped").asBoolean()).isFalse();
+        assertThat(breakdown.at("/total/clicks").asLong()).isEqualTo(4);
+        JsonNode top = breakdown.at("/subs/0");
+        assertThat(top.path("sub1").asText()).isEqualTo("banner-a");
+        assertThat(top.path("clicks").asLong()).isEqualTo(2);
+        assertThat(top.path("conversions")).isEqualTo(JSON.createObjectNode().put("APPROVED", 2));
+        assertThat(top.path("conversion_rate").asText()).isEqualTo("1");
+        assertThat(top.at("/payout/USD").asText()).isEqualTo("6.49");
+        assertThat(top.at("/epc/USD").asText()).isEqualTo("3.245");
+        JsonNode second = breakdown.at("/subs/1");
+        assertThat(second.path("sub1").asText()).isEqualTo("banner-b");
+        assertThat(second.path("conversion_rate").asText()).isEqualTo("0");
+        assertThat(second.path("epc").size()).as("nothing paid out").isZero();
+        assertThat(breakdown.at("/no_sub1/clicks").asLong()).isEqualTo(1);
+        assertThat(breakdown.at("/rest/clicks").asLong()).isZero();
+        assertThat(breakdown.at("/rest/conversion_rate").isNull()).isTrue();
+
+        JsonNode limited = call("/stats/sub1/" + CAMPAIGN + "/" + AFFILIATE + range + "&limit=1", 200).json();
+        assertThat(limited.path("subs").size()).isEqualTo(1);
+        assertThat(limited.at("/rest/clicks").asLong()).as("banner-b, past the limit").isEqualTo(1);
+        assertThat(limited.path("total")).isEqualTo(breakdown.path("total"));
     }
 
     @Test
@@ -378,9 +423,12 @@ class OpenApiContractIT {
         assertBadParameter("/campaigns/" + CAMPAIGN + "/rejections?reason=NOT_A_REASON", "reason");
         assertBadParameter("/campaigns/" + CAMPAIGN + "/rejections?limit=0", "limit");
         assertBadParameter("/campaigns/" + CAMPAIGN + "/rejections?limit=1001", "limit");
+        assertBadParameter("/stats/sub1/" + CAMPAIGN + "/" + AFFILIATE + "?limit=201", "limit");
+        assertBadParameter("/stats/sub1/" + CAMPAIGN + "/" + AFFILIATE + "?from=2026-01-01&to=2026-02-02", "from");
 
         // Paths of a shape the document does not have: refused as such, never read as a shorter one.
         for (String path : List.of("/stats/campaigns/" + CAMPAIGN + "/extra", "/stats/goals/" + CAMPAIGN + "/install/extra",
+                "/stats/sub1/" + CAMPAIGN + "/" + AFFILIATE + "/extra",
                 "/clicks/" + CLICK + "/other", "/postbacks/" + ATTRIBUTED + "/other", "/campaigns/" + CAMPAIGN)) {
             Reply reply = get(path);
             assertThat(reply.status()).as("%s: %s", path, reply.body()).isEqualTo(400);
@@ -462,7 +510,8 @@ class OpenApiContractIT {
             }
             Map<String, String> other = Map.of("Authorization", "Bearer " + OTHER_ADVERTISER_TOKEN);
             for (String forbidden : List.of("/stats/campaigns/" + CAMPAIGN, "/stats/goals/" + CAMPAIGN + "/g-install",
-                    "/stats/affiliates/" + AFFILIATE, "/campaigns/" + CAMPAIGN + "/rejections")) {
+                    "/stats/affiliates/" + AFFILIATE, "/campaigns/" + CAMPAIGN + "/rejections",
+                    "/stats/sub1/" + CAMPAIGN + "/" + AFFILIATE)) {
                 assertThat(call(base, forbidden, 403, other).body()).contains("FORBIDDEN");
             }
             // Found by id but not the other advertiser's: as unknown.
@@ -472,6 +521,8 @@ class OpenApiContractIT {
 
             Map<String, String> affiliate = Map.of("Authorization", "Bearer " + AFFILIATE_TOKEN);
             call(base, "/stats/affiliates/" + AFFILIATE, 200, affiliate);
+            call(base, "/stats/sub1/" + CAMPAIGN + "/" + AFFILIATE, 200, affiliate);
+            call(base, "/stats/sub1/" + CAMPAIGN + "/aff-2", 403, affiliate);
             JsonNode fate = call(base, "/postbacks/" + ATTRIBUTED, 200, affiliate).json();
             assertThat(fate.get("conversion").has("params")).isFalse();
             assertThat(fate.get("conversion").has("revenue")).isFalse();
@@ -708,9 +759,13 @@ class OpenApiContractIT {
     }
 
     private static Click click(String clickId) {
+        return click(clickId, "banner-a");
+    }
+
+    private static Click click(String clickId, String sub1) {
         return Click.newBuilder().setClickId(clickId).setCampaignId(CAMPAIGN).setAffiliateId(AFFILIATE)
                 .setClickedAt(seededAt.minus(Duration.ofMinutes(5))).setIp("198.51.100.7")
-                .setSubs(Map.of("sub1", "banner-a")).build();
+                .setSubs(sub1 == null ? Map.of() : Map.of("sub1", sub1)).build();
     }
 
     /** A postback as ingest writes it; parameters as "name", "value" pairs. */

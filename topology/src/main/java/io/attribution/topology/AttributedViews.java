@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * Keeps the query views of attributed conversions: the conversions of a click and of a txn id,
- * the postback log, and the hourly stats. Reads {@code conversions.attributed}, keyed by click_id.
+ * the postback log, the hourly stats and the sub1 breakdown. Reads {@code conversions.attributed}, keyed by click_id.
  */
 final class AttributedViews implements Processor<String, AttributedConversion, Void, Void> {
 
@@ -19,6 +19,7 @@ final class AttributedViews implements Processor<String, AttributedConversion, V
     private ConversionIndex byTxn;
     private PostbackLog log;
     private StatsTable stats;
+    private Sub1Stats subs;
 
     AttributedViews(StateBounds bounds) {
         this.bounds = bounds;
@@ -30,6 +31,8 @@ final class AttributedViews implements Processor<String, AttributedConversion, V
         this.byTxn = new ConversionIndex(context.getStateStore(QueryStores.TXN_CONVERSIONS), bounds);
         this.log = new PostbackLog(context.getStateStore(QueryStores.POSTBACK_LOG));
         this.stats = new StatsTable(context.getStateStore(QueryStores.STATS));
+        this.subs = new Sub1Stats(context.getStateStore(QueryStores.SUB1_STATS),
+                context.getStateStore(QueryStores.SUB1_COUNTS));
     }
 
     @Override
@@ -41,6 +44,7 @@ final class AttributedViews implements Processor<String, AttributedConversion, V
             byTxn.record(conversion.getTxnId(), conversion, createdAt);
         }
         stats.attributed(conversion, createdAt);
+        subs.attributed(conversion, createdAt);
         log.decided(PostbackFate.newBuilder().setRequestId(conversion.getRequestId())
                 .setClickId(conversion.getClickId()).setDecidedAt(conversion.getConvertedAt())
                 .setAttributed(conversion).build());

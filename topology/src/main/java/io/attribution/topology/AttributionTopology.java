@@ -60,6 +60,7 @@ import java.util.Properties;
  *  views application ({@link #views}, application id {@code <application.id>-views}):
  *  conversions.attributed, conversions.rejected -> attributed-views, rejected-views -> [query views: stats,
  *                                                  conversions by click and txn, postback log, recent rejections]
+ *  clicks -> click-views -> [stats: clicks per campaign and affiliate hour, sub1 breakdown]
  * </pre>
  *
  * clicks and postbacks.raw are co-partitioned by click_id, so they meet without a repartition.
@@ -96,6 +97,11 @@ public final class AttributionTopology {
     private final StreamsBuilder builder;
     /** Shared by the campaign store's updater and every processor that reads campaigns. */
     private final CampaignChanges campaignChanges = new CampaignChanges();
+    /**
+     * The decisions' clicks, when the views are built into the same application ({@link #build}):
+     * Kafka Streams reads a topic through one source, so the click views hang off this one.
+     */
+    private KStream<String, Click> decisionClicks;
 
     private AttributionTopology(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
                                 DeadLetterSink campaignDeadLetters, Clock clock) {
@@ -151,7 +157,13 @@ public final class AttributionTopology {
      * alone). It decides nothing and reads no campaign, so it needs no dead-letter producer of its own.
      */
     public static Topology views(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings) {
-        return new AttributionTopology(serdes, streamsProperties, settings, NO_CAMPAIGN_STORE, Clock.systemUTC())
+        return views(serdes, streamsProperties, settings, Clock.systemUTC());
+    }
+
+    /** @param clock what the event times of clicks are checked against, as the decisions check them */
+    public static Topology views(RecordSerdes serdes, Properties streamsProperties, AttributionSettings settings,
+                                 Clock clock) {
+        return new AttributionTopology(serdes, streamsProperties, settings, NO_CAMPAIGN_STORE, clock)
                 .assemble(false, true);
     }
 
@@ -176,9 +188,10 @@ public final class AttributionTopology {
                 .process(() -> PostbackAttributor.ofInput(settings, bounds, clock, campaignChanges),
                         Named.as("attribute-postbacks"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
                         StoreNames.PENDING_POSTBACKS_BY_TIME);
-        KStream<String, Outcome> fromClicks = builder.stream(Topics.CLICKS.name(),
-                        Consumed.<String, Click>with(KEYS, serdes.valueSerde(Topics.CLICKS))
-                                .withTimestampExtractor(recordTime).withName("clicks-source"))
+        decisionClicks = builder.stream(Topics.CLICKS.name(),
+                Consumed.<String, Click>with(KEYS, serdes.valueSerde(Topics.CLICKS))
+                        .withTimestampExtractor(recordTime).withName("clicks-source"));
+        KStream<String, Outcome> fromClicks = decisionClicks
                 .process(() -> new PostbackAttributor.ClickArrivals(bounds,
                                 InputPlacement.checkedAgainst(settings.inputPartitions()), campaignChanges),
                         Named.as("click-arrivals"), StoreNames.CLICKS, StoreNames.PENDING_POSTBACKS,
@@ -303,6 +316,12 @@ public final class AttributionTopology {
         // instead of once per postback. The query API reads through the cache.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueryStores.STATS),
                 KEYS, serdes.valueSerde(StatsBucket.class)).withCachingEnabled());
+        // Cached for the same reason: the clicks of a sub1 in a day update one bucket, and its
+        // count of values changes only when a new value comes.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueryStores.SUB1_STATS),
+                KEYS, serdes.valueSerde(StatsBucket.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QueryStores.SUB1_COUNTS),
+                KEYS, Serdes.Long()).withCachingEnabled());
         for (String index : new String[] {QueryStores.CLICK_CONVERSIONS, QueryStores.TXN_CONVERSIONS}) {
             builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(index, retention, POINT, false),
                     KEYS, serdes.valueSerde(ClickConversions.class)));
@@ -318,11 +337,34 @@ public final class AttributionTopology {
         builder.stream(Topics.CONVERSIONS_ATTRIBUTED.name(), Consumed.<String, AttributedConversion>with(KEYS,
                         serdes.valueSerde(Topics.CONVERSIONS_ATTRIBUTED)).withName("attributed-views-source"))
                 .process(() -> new AttributedViews(settings.bounds()), Named.as("attributed-views"), QueryStores.CLICK_CONVERSIONS,
-                        QueryStores.TXN_CONVERSIONS, QueryStores.POSTBACK_LOG, QueryStores.STATS);
+                        QueryStores.TXN_CONVERSIONS, QueryStores.POSTBACK_LOG, QueryStores.STATS,
+                        QueryStores.SUB1_STATS, QueryStores.SUB1_COUNTS);
         builder.stream(Topics.CONVERSIONS_REJECTED.name(), Consumed.<String, RejectedPostback>with(KEYS,
                         serdes.valueSerde(Topics.CONVERSIONS_REJECTED)).withName("rejected-views-source"))
                 .process(RejectedViews::new, Named.as("rejected-views"), QueryStores.POSTBACK_LOG, QueryStores.STATS,
                         QueryStores.RECENT_REJECTIONS);
+        addClickViews();
+    }
+
+    /**
+     * Clicks counted in the stats. The views application reads {@code clicks} itself, as bytes:
+     * it decodes each click and skips, rather than dead-letters again, what the decisions refuse
+     * ({@link ClickViews}). Co-partitioned with the output topics (keyed by click_id, same count),
+     * so one sub-topology still: each task's stats hold its partition's clicks and decisions.
+     */
+    private void addClickViews() {
+        EventTimeBounds bounds = new EventTimeBounds(clock, settings.maxEventTimeSkew(), settings.clickRetention());
+        String[] stores = {QueryStores.STATS, QueryStores.SUB1_STATS, QueryStores.SUB1_COUNTS};
+        if (decisionClicks != null) {
+            decisionClicks.process(() -> new ClickViews<>(ClickViews.decoded(), bounds), Named.as("click-views"),
+                    stores);
+            return;
+        }
+        var reader = ClickViews.decoding(serdes.valueDeserializer(Topics.CLICKS));
+        builder.stream(Topics.CLICKS.name(), Consumed.with(KEYS, Serdes.ByteArray())
+                        .withTimestampExtractor(new BoundedEventTimeExtractor(clock, settings.maxEventTimeSkew()))
+                        .withName("click-views-source"))
+                .process(() -> new ClickViews<>(reader, bounds), Named.as("click-views"), stores);
     }
 
     private static KStream<String, ConversionCandidate> candidates(KStream<String, Outcome> outcomes, String stage) {

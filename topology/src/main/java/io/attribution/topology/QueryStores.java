@@ -15,6 +15,13 @@ public final class QueryStores {
 
     /** dimension NUL id NUL hour -> {@code StatsBucket}: one hour of one campaign, affiliate or goal, per partition. */
     public static final String STATS = "stats-store";
+    /**
+     * campaign NUL affiliate NUL day NUL sub1 -> {@code StatsBucket} ({@link Sub1Key}): one UTC day of
+     * one sub1 value of a campaign's affiliate, per partition; clicks, conversions and money.
+     */
+    public static final String SUB1_STATS = "sub1-stats-store";
+    /** campaign NUL affiliate NUL day -> how many sub1 values that day filed on this partition (the cap). */
+    public static final String SUB1_COUNTS = "sub1-counts-store";
     /** click_id -> {@code ClickConversions}, filed at click time: the conversions of a click at their latest status. */
     public static final String CLICK_CONVERSIONS = "click-conversions-store";
     /** txn_id -> {@code ClickConversions}, filed at conversion time: the conversions that carry a txn id. */
@@ -29,7 +36,7 @@ public final class QueryStores {
     public static final String PENDING_POSTBACKS = StoreNames.PENDING_POSTBACKS;
 
     /** The stores of the views application. */
-    public static final Set<String> VIEW_STORES = Set.of(STATS, CLICK_CONVERSIONS, TXN_CONVERSIONS, POSTBACK_LOG,
+    public static final Set<String> VIEW_STORES = Set.of(STATS, SUB1_STATS, SUB1_COUNTS, CLICK_CONVERSIONS, TXN_CONVERSIONS, POSTBACK_LOG,
             RECENT_REJECTIONS);
     /** The stores of the decisions application that the query API reads. */
     public static final Set<String> DECISION_STORES = Set.of(CLICKS, PENDING_POSTBACKS);

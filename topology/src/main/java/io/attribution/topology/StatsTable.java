@@ -1,23 +1,21 @@
 package io.attribution.topology;
 
 import io.attribution.avro.AttributedConversion;
-import io.attribution.avro.ConversionStatus;
+import io.attribution.avro.Click;
 import io.attribution.avro.RejectedPostback;
 import io.attribution.avro.StatsBucket;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * The hourly stats of one partition: every decided postback updates the hour buckets of its
- * campaign, affiliate and goal. Amounts are summed as {@link BigDecimal}s and stored as plain
- * decimal strings, so a total is exact to the last digit the advertiser sent.
+ * campaign, affiliate and goal, and every click those of its campaign and affiliate (a click has
+ * no goal). Amounts are summed as {@link java.math.BigDecimal}s and stored as plain decimal
+ * strings, so a total is exact to the last digit the advertiser sent.
  */
 final class StatsTable {
 
@@ -30,20 +28,8 @@ final class StatsTable {
     /** A new conversion, or a status update of one created at {@code createdAt}. */
     void attributed(AttributedConversion conversion, Instant createdAt) {
         List<Subject> ids = dimensions(conversion.getCampaignId(), conversion.getAffiliateId(), conversion.getGoalId());
-        Consumer<MutableBucket> received = bucket -> bucket.postbacksReceived += 1;
-        Consumer<MutableBucket> counted = bucket -> {
-            ConversionStatus previous = conversion.getPreviousStatus();
-            if (previous != null) {
-                bucket.add(bucket.conversions, previous.name(), -1);
-                if (counts(previous)) {
-                    bucket.addMoney(conversion, BigDecimal.ONE.negate());
-                }
-            }
-            bucket.add(bucket.conversions, conversion.getStatus().name(), 1);
-            if (counts(conversion.getStatus())) {
-                bucket.addMoney(conversion, BigDecimal.ONE);
-            }
-        };
+        Consumer<MutableStatsBucket> received = bucket -> bucket.postbacksReceived += 1;
+        Consumer<MutableStatsBucket> counted = bucket -> bucket.countConversion(conversion);
         Instant receivedAt = conversion.getConvertedAt();
         if (StatsKey.hoursSinceEpoch(receivedAt) == StatsKey.hoursSinceEpoch(createdAt)) {
             // A new conversion (and an update within its hour): one read and write per bucket, not two.
@@ -62,9 +48,10 @@ final class StatsTable {
         });
     }
 
-    /** Revenue and payout are what APPROVED and PENDING conversions are worth; the others are worth nothing. */
-    static boolean counts(ConversionStatus status) {
-        return status == ConversionStatus.APPROVED || status == ConversionStatus.PENDING;
+    /** A click, in the hour it was made: its campaign's and its affiliate's. */
+    void clicked(Click click) {
+        update(dimensions(click.getCampaignId(), click.getAffiliateId(), null), click.getClickedAt(),
+                bucket -> bucket.clicks += 1);
     }
 
     /** A campaign, affiliate or goal whose stats a postback counts in. */
@@ -86,48 +73,12 @@ final class StatsTable {
         return subjects;
     }
 
-    private void update(List<Subject> subjects, Instant at, Consumer<MutableBucket> change) {
+    private void update(List<Subject> subjects, Instant at, Consumer<MutableStatsBucket> change) {
         for (Subject subject : subjects) {
             String key = StatsKey.of(subject.dimension(), subject.id(), at);
-            MutableBucket bucket = new MutableBucket(store.get(key));
+            MutableStatsBucket bucket = new MutableStatsBucket(store.get(key));
             change.accept(bucket);
             store.put(key, bucket.toRecord());
-        }
-    }
-
-    /** A bucket being changed: Avro's builders copy their maps on every set, so the maps are copied once here. */
-    private static final class MutableBucket {
-        long postbacksReceived;
-        final Map<String, Long> conversions;
-        final Map<String, Long> rejections;
-        final Map<String, String> revenue;
-        final Map<String, String> payout;
-
-        MutableBucket(StatsBucket stored) {
-            StatsBucket bucket = stored == null ? StatsBucket.newBuilder().build() : stored;
-            postbacksReceived = bucket.getPostbacksReceived();
-            conversions = new HashMap<>(bucket.getConversions());
-            rejections = new HashMap<>(bucket.getRejections());
-            revenue = new HashMap<>(bucket.getRevenue());
-            payout = new HashMap<>(bucket.getPayout());
-        }
-
-        void add(Map<String, Long> counts, String name, long delta) {
-            counts.merge(name, delta, Long::sum);
-        }
-
-        void addMoney(AttributedConversion conversion, BigDecimal sign) {
-            addDecimal(revenue, conversion.getCurrency(), conversion.getRevenue().multiply(sign));
-            addDecimal(payout, conversion.getCurrency(), conversion.getPayout().multiply(sign));
-        }
-
-        private static void addDecimal(Map<String, String> sums, String currency, BigDecimal amount) {
-            sums.merge(currency, amount.toPlainString(),
-                    (sum, more) -> new BigDecimal(sum).add(new BigDecimal(more)).toPlainString());
-        }
-
-        StatsBucket toRecord() {
-            return new StatsBucket(postbacksReceived, conversions, rejections, revenue, payout);
         }
     }
 }

@@ -1,10 +1,15 @@
 package io.attribution.topology;
 
 import io.attribution.avro.AttributedConversion;
+import io.attribution.avro.Click;
 import io.attribution.avro.RejectedPostback;
 import io.attribution.schemas.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 import java.io.IOException;
@@ -26,6 +31,11 @@ final class ViewsHarness implements AutoCloseable {
     final TopologyTestDriver driver;
     private final TestInputTopic<String, AttributedConversion> attributed;
     private final TestInputTopic<String, RejectedPostback> rejected;
+    private final TestInputTopic<String, byte[]> clicks;
+    /** What the views application sent to the dead-letter topic. */
+    final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final Serializer<Click> clickSerializer;
+    private final HarnessClock clock;
     private final Path stateDir;
 
     ViewsHarness(AttributionSettings settings, Instant wallClockStart) {
@@ -37,11 +47,33 @@ final class ViewsHarness implements AutoCloseable {
         BinaryAvroSerdes serdes = new BinaryAvroSerdes();
         Properties props = StreamsSettings.views(
                 StreamsSettings.of("attribution-test", "unused:9092", stateDir, Map.of()), 1);
-        driver = new TopologyTestDriver(AttributionTopology.views(serdes, props, settings), props, wallClockStart);
+        // Clicks are checked against the clock, as the decisions check them: the replayed times' clock.
+        clock = new HarnessClock(wallClockStart);
+        driver = new TopologyTestDriver(AttributionTopology.views(serdes, props, settings, clock), props,
+                wallClockStart);
         attributed = driver.createInputTopic(Topics.CONVERSIONS_ATTRIBUTED.name(), new StringSerializer(),
                 serdes.valueSerializer(Topics.CONVERSIONS_ATTRIBUTED));
         rejected = driver.createInputTopic(Topics.CONVERSIONS_REJECTED.name(), new StringSerializer(),
                 serdes.valueSerializer(Topics.CONVERSIONS_REJECTED));
+        clicks = driver.createInputTopic(Topics.CLICKS.name(), new StringSerializer(), new ByteArraySerializer());
+        clickSerializer = serdes.valueSerializer(Topics.CLICKS);
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /** A click on {@code clicks}, its record time its click time, as a tracker writes it. */
+    void click(Click click) {
+        click(click, click.getClickedAt());
+    }
+
+    void click(Click click, Instant recordTime) {
+        clickBytes(click.getClickId(), clickSerializer.serialize(Topics.CLICKS.name(), click), recordTime);
+    }
+
+    /** Whatever bytes a writer to {@code clicks} sent. */
+    void clickBytes(String key, byte[] value, Instant recordTime) {
+        clock.piped(recordTime);
+        clicks.pipeInput(key, value, recordTime);
     }
 
     /** Reads every outcome the decisions wrote since the last call, and feeds it here with its record time. */

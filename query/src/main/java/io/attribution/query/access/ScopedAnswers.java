@@ -20,7 +20,8 @@ import java.util.Optional;
  *   <li>An advertiser owns the campaigns whose {@code advertiser_id} is its id, and everything
  *       filed under them: their stats, clicks, conversions, rejections and postbacks with their
  *       raw parameters and token digests (its own).</li>
- *   <li>An affiliate owns its stats ({@code /stats/affiliates/{its id}}) and the clicks,
+ *   <li>An affiliate owns its stats ({@code /stats/affiliates/{its id}}, and its sub1 breakdown on
+ *       any campaign, {@code /stats/sub1/{campaign_id}/{its id}}) and the clicks,
  *       conversions and rejections carrying its {@code affiliate_id}, without what the
  *       advertiser sent: a conversion's {@code params} and {@code revenue} (the network's
  *       margin), a rejection's raw {@code postback}. A postback still waiting for its click has
@@ -57,6 +58,18 @@ public final class ScopedAnswers {
                 if (scope.kind() != AccessScope.Kind.AFFILIATE || !scope.id().equals(subject)) {
                     throw new Forbidden("the stats of affiliate '" + subject + "' are not open to the token's scope ("
                             + scope + ")");
+                }
+            }
+            case "/stats/sub1" -> {
+                // /{campaign_id}/{affiliate_id}: the campaign's advertiser, or that affiliate on any campaign.
+                if (scope.kind() == AccessScope.Kind.AFFILIATE) {
+                    String affiliate = segments.size() > 1 ? segments.get(1) : "";
+                    if (!scope.id().equals(affiliate)) {
+                        throw new Forbidden("the sub1 breakdown of affiliate '" + affiliate
+                                + "' is not open to the token's scope (" + scope + ")");
+                    }
+                } else {
+                    requireOwned(subject, scope, owners);
                 }
             }
             case "/campaigns" -> {

@@ -27,8 +27,9 @@ import java.util.TreeMap;
 
 /**
  * {@code /stats/campaigns/{campaign_id}}, {@code /stats/affiliates/{affiliate_id}} and
- * {@code /stats/goals/{campaign_id}/{goal_id}}: postbacks, conversions by status, rejections by
- * reason, revenue and payout per hour or per UTC day over {@code [from, to)}. Every partition holds
+ * {@code /stats/goals/{campaign_id}/{goal_id}}: postbacks, clicks, conversions by status, rejections
+ * by reason, revenue, payout, conversion rate and EPC per hour or per UTC day over {@code [from, to)}
+ * (a goal's clicks are its campaign's: a click has no goal). Every partition holds
  * part of every subject's stats, so the question goes to all of them; each sums its own hours into
  * buckets and the merge adds the partitions, exactly.
  */
@@ -46,7 +47,6 @@ public final class StatsEndpoint implements QueryEndpoint {
 
     /** A range scan per partition of at most this many hours: about thirteen months. */
     static final Duration MAX_RANGE = Duration.ofDays(400);
-    private static final Duration DEFAULT_RANGE = Duration.ofDays(1);
 
     private final StatsKey.Dimension dimension;
     private final Clock clock;
@@ -60,7 +60,7 @@ public final class StatsEndpoint implements QueryEndpoint {
     public Question question(HttpServletRequest request) throws BadParameter {
         String id = subject(request);
         Granularity granularity = RequestParams.choice(request, "granularity", Granularity.class).orElse(Granularity.HOUR);
-        Range range = range(request, granularity);
+        BucketRange range = BucketRange.read(request, clock, granularity.unit, MAX_RANGE);
         // For merge(), which must describe the same question: "now" must not move between the two.
         request.setAttribute(Asked.class.getName(), new Asked(id, granularity, range));
         String lower = StatsKey.of(dimension, id, range.from());
@@ -73,6 +73,20 @@ public final class StatsEndpoint implements QueryEndpoint {
                             KeyValue<String, StatsBucket> hour = hours.next();
                             Instant start = StatsKey.hourOf(hour.key).truncatedTo(granularity.unit);
                             buckets.computeIfAbsent(start, s -> new StatsTotals()).add(hour.value);
+                        }
+                    }
+                    if (dimension == StatsKey.Dimension.GOAL) {
+                        // A click has no goal: a goal's clicks are its campaign's, so its rate and
+                        // EPC read as "of the campaign's clicks, how many became this goal".
+                        String campaign = id.substring(0, id.indexOf('\u0000'));
+                        try (KeyValueIterator<String, StatsBucket> hours = store.range(
+                                StatsKey.of(StatsKey.Dimension.CAMPAIGN, campaign, range.from()),
+                                StatsKey.of(StatsKey.Dimension.CAMPAIGN, campaign, range.to().minusMillis(1)))) {
+                            while (hours.hasNext()) {
+                                KeyValue<String, StatsBucket> hour = hours.next();
+                                Instant start = StatsKey.hourOf(hour.key).truncatedTo(granularity.unit);
+                                buckets.computeIfAbsent(start, s -> new StatsTotals()).addClicks(hour.value);
+                            }
                         }
                     }
                     ObjectNode answer = JsonNodeFactory.instance.objectNode();
@@ -133,33 +147,7 @@ public final class StatsEndpoint implements QueryEndpoint {
         return id;
     }
 
-    /**
-     * {@code [from, to)} widened to whole buckets (hours, or UTC days), so that no bucket counts
-     * only part of its time; by default the 24 hours up to now.
-     */
-    private Range range(HttpServletRequest request, Granularity granularity) throws BadParameter {
-        Instant to = RequestParams.instant(request, "to").orElseGet(() -> clock.instant());
-        Instant from = RequestParams.instant(request, "from").orElse(to.minus(DEFAULT_RANGE));
-        if (!from.isBefore(to)) {
-            throw new BadParameter("to", "to (" + to + ") must be after from (" + from + ")");
-        }
-        Range range = new Range(from.truncatedTo(granularity.unit), ceil(to, granularity.unit));
-        // The widened range is what other instances are asked: they must accept it too.
-        if (Duration.between(range.from(), range.to()).compareTo(MAX_RANGE) > 0) {
-            throw new BadParameter("from", "a range is at most " + MAX_RANGE.toDays() + " days, in whole buckets");
-        }
-        return range;
-    }
-
-    private static Instant ceil(Instant at, ChronoUnit unit) {
-        Instant floor = at.truncatedTo(unit);
-        return floor.equals(at) ? at : floor.plus(unit.getDuration());
-    }
-
-    private record Range(Instant from, Instant to) {
-    }
-
     /** The question as {@link #question} read it. */
-    private record Asked(String id, Granularity granularity, Range range) {
+    private record Asked(String id, Granularity granularity, BucketRange range) {
     }
 }

@@ -54,6 +54,18 @@ class ScopedAnswersTest {
     }
 
     @Test
+    void aSub1BreakdownIsTheCampaignsAdvertisersAndTheAffiliatesOnAnyCampaign() {
+        assertThatCode(() -> ScopedAnswers.admit("/stats/sub1", "/shoes/aff-7", ACME, OWNERS)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> ScopedAnswers.admit("/stats/sub1", "/hats/aff-7", ACME, OWNERS))
+                .isInstanceOf(Forbidden.class);
+        assertThatCode(() -> ScopedAnswers.admit("/stats/sub1", "/hats/aff-7", AFF_7, OWNERS)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> ScopedAnswers.admit("/stats/sub1", "/shoes/aff-8", AFF_7, OWNERS))
+                .isInstanceOf(Forbidden.class).hasMessageContaining("aff-8");
+        assertThatThrownBy(() -> ScopedAnswers.admit("/stats/sub1", "/shoes", AFF_7, OWNERS))
+                .isInstanceOf(Forbidden.class);
+    }
+
+    @Test
     void anEndpointWithoutARuleIsClosedToScopedTokensOnly() {
         assertThatThrownBy(() -> ScopedAnswers.admit("/new-endpoint", "/x", ACME, OWNERS)).isInstanceOf(Forbidden.class);
         assertThatThrownBy(() -> ScopedAnswers.admit("/new-endpoint", "/x", AFF_7, OWNERS)).isInstanceOf(Forbidden.class);
