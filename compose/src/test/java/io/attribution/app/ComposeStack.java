@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -71,12 +73,19 @@ final class ComposeStack implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** The given services and what they depend on, in an order where each comes after its dependencies. */
+    /**
+     * The given services and what they depend on, each after its dependencies, and the ones that
+     * wait for nothing but the provided services first: they start together, as Compose starts them.
+     */
     List<String> startOrder(Set<String> services) {
         Set<String> order = new LinkedHashSet<>();
         services.forEach(service -> visit(service, order, new LinkedHashSet<>()));
         order.removeAll(provided);
-        return List.copyOf(order);
+        Map<String, Integer> depth = new HashMap<>();
+        order.forEach(service -> depth.put(service, ComposeFile.dependencies(compose.service(service)).stream()
+                .filter(dependency -> !provided.contains(dependency))
+                .mapToInt(dependency -> depth.get(dependency) + 1).max().orElse(0)));
+        return order.stream().sorted(Comparator.comparing(depth::get)).toList();
     }
 
     private void visit(String service, Set<String> order, Set<String> path) {
