@@ -32,7 +32,10 @@ final class ServiceProcess {
         builder.environment().clear();
         builder.environment().putAll(environment);
         try {
-            return new ServiceProcess(name, builder.start(), log);
+            Process process = builder.start();
+            // A test JVM that is itself killed must not leave the stack running.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + name));
+            return new ServiceProcess(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
