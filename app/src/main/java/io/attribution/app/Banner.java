@@ -1,10 +1,12 @@
 package io.attribution.app;
 
+import io.attribution.avro.Goal;
 import io.attribution.schemas.Topics;
 
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** What a newcomer needs after start: where things listen and a postback to fire. */
 final class Banner {
@@ -27,8 +29,10 @@ final class Banner {
                 + "   (health: " + ingest.resolve("/readyz") + ")");
         pipeline.adminUri().ifPresent(admin -> out.println("  Admin API: " + admin.resolve("/campaigns")
                 + (pipeline.isEmbedded() ? "   (Authorization: Bearer " + pipeline.adminToken().orElseThrow() + ")" : "")));
-        pipeline.queryUri().ifPresent(query -> out.println("  Query API: " + query.resolve("/openapi.yaml")
-                + "   (the OpenAPI document of every query)"));
+        pipeline.queryUri().ifPresent(query -> {
+            out.println("  Dashboard: " + dashboardLink(query, pipeline.isEmbedded()));
+            out.println("  Query API: " + query.resolve("/openapi.yaml") + "   (the OpenAPI document of every query)");
+        });
         out.println("  Metrics:   " + pipeline.managementUri().resolve("/metrics") + "   (liveness: "
                 + pipeline.managementUri().resolve("/healthz") + ")");
         if (pipeline.isEmbedded()) {
@@ -48,6 +52,10 @@ final class Banner {
                 out.println();
                 out.println("  curl '" + query.resolve("/postbacks/") + "<request_id>'");
                 out.println("  curl '" + query.resolve("/stats/campaigns/" + DemoData.CAMPAIGN_ID) + "?granularity=day'");
+                out.println();
+                out.println("or watch the campaign's numbers move, and look the postback up, on the dashboard:");
+                out.println();
+                out.println("  " + dashboardLink(query, true));
                 out.println();
             });
             out.println("Conversions are printed below as they are emitted. The CLI works on this pipeline from"
@@ -69,6 +77,16 @@ final class Banner {
     /** The operator's client settings, secrets masked, or nothing when there are none. */
     private static String clientSettings(Map<String, String> masked) {
         return masked.isEmpty() ? "" : "   " + masked;
+    }
+
+    /**
+     * The dashboard, with the demo campaign, its goals and the banner's affiliate already named on
+     * the embedded default: the query API has no list of campaigns to offer the page.
+     */
+    static String dashboardLink(URI query, boolean demo) {
+        return query.resolve("/") + (demo ? "?campaigns=" + DemoData.CAMPAIGN_ID + "&goals="
+                + DemoData.campaign().getGoals().stream().map(Goal::getGoalId).collect(Collectors.joining(","))
+                + "&affiliates=" + DemoData.CLICK_AFFILIATE : "");
     }
 
     /** A tracking link of the demo campaign, as an affiliate would place it. */

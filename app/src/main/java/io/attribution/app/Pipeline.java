@@ -121,8 +121,9 @@ public final class Pipeline implements AutoCloseable {
                     + PipelineSettings.KAFKA_BOOTSTRAP_SERVERS + " (" + PipelineSettings.environmentName(
                     PipelineSettings.KAFKA_BOOTSTRAP_SERVERS) + "): the embedded broker takes none");
         }
+        EmbeddedRegistryStorage registryStorage = EmbeddedRegistryStorage.of(settings);
         CompletableFuture<EmbeddedSchemaRegistry> embeddedRegistry = null;
-        if (configuredRegistry.isEmpty()) {
+        if (configuredRegistry.isEmpty() && registryStorage == EmbeddedRegistryStorage.MEMORY) {
             // A separate process: it starts while the broker starts in this one.
             embeddedRegistry = CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
             CompletableFuture<EmbeddedSchemaRegistry> pending = embeddedRegistry;
@@ -134,6 +135,13 @@ public final class Pipeline implements AutoCloseable {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
             started.push(broker);
             kafka = settings.kafkaClients(broker.bootstrapServers());
+        }
+        if (configuredRegistry.isEmpty() && registryStorage == EmbeddedRegistryStorage.KAFKASQL) {
+            // It keeps its schemas in the cluster, so it starts once the cluster is known, with its client settings.
+            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.startKafkaSql(kafka.bootstrapServers(),
+                    kafka.settings(), 0);
+            started.push(registry);
+            embeddedRegistry = CompletableFuture.completedFuture(registry);
         }
         String registryUrl = embeddedRegistry == null ? configuredRegistry.get() : awaitStarted(embeddedRegistry).registryUrl();
         serdes = new RegistrySerdes(settings.registryClient(registryUrl));

@@ -40,6 +40,7 @@ public final class PipelineSettings {
 
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
     public static final String REGISTRY_URL = "registry.url";
+    public static final String EMBEDDED_REGISTRY_STORAGE = "embedded.registry.storage";
     public static final String REGISTRY_REQUEST_TIMEOUT_MS = "registry.request.timeout.ms";
     public static final String REGISTRY_CHECK_INTERVAL_MS = "registry.check.interval.ms";
     public static final String INGEST_HOST = "ingest.host";
@@ -110,6 +111,8 @@ public final class PipelineSettings {
         // Empty: start an embedded broker / registry instead.
         defaults.put(KAFKA_BOOTSTRAP_SERVERS, "");
         defaults.put(REGISTRY_URL, "");
+        // Where that embedded registry keeps its schemas: memory (quickest) or kafkasql (a topic of the cluster).
+        defaults.put(EMBEDDED_REGISTRY_STORAGE, "memory");
         // Ingest's calls to the registry (its schema id is registered and checked off the request path).
         defaults.put(REGISTRY_REQUEST_TIMEOUT_MS, "2000");
         defaults.put(REGISTRY_CHECK_INTERVAL_MS, "1000");

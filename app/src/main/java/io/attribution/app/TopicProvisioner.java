@@ -6,7 +6,9 @@ import io.attribution.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,9 +114,9 @@ public final class TopicProvisioner {
     }
 
     /**
-     * Until every partition has a leader: a topic the controller just created (or re-created under
-     * a name just deleted) can take a moment to get one, and a producer that writes to it meanwhile
-     * may hold its records until they expire.
+     * Until every partition has a leader that serves it: a topic the controller just created (or
+     * re-created under a name just deleted) can take a moment to get one, and a producer that writes
+     * to it meanwhile may hold its records until they expire.
      */
     private static void awaitLeaders(Admin admin, List<String> names)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
@@ -134,11 +137,28 @@ public final class TopicProvisioner {
                     .filter(partition -> partition.leader() == null || partition.leader().isEmpty())
                     .map(partition -> topic.name() + "-" + partition.partition())).toList();
             if (leaderless.isEmpty()) {
+                awaitServing(admin, described);
                 return;
             }
             Thread.sleep(LEADER_POLL.toMillis());
         }
         throw new IllegalStateException("Partitions without a leader after " + LEADER_WAIT.toSeconds() + " s: "
                 + leaderless + "; check the brokers");
+    }
+
+    /**
+     * Every leader answers for its partitions (ListOffsets goes to the leader, and the admin client
+     * retries NOT_LEADER_OR_FOLLOWER until the broker has applied the partition). A leader named in
+     * the metadata may still refuse its first produce requests: an idempotent producer whose first
+     * request is refused while a later one is taken spins on OUT_OF_ORDER_SEQUENCE_NUMBER until
+     * its records expire (KAFKA-15591, seen here in ExactlyOnceRestartIT on topics created a
+     * moment before).
+     */
+    private static void awaitServing(Admin admin, Map<String, TopicDescription> described)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        described.values().forEach(topic -> topic.partitions().forEach(partition ->
+                latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+        admin.listOffsets(latest).all().get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 }

@@ -44,12 +44,19 @@ final class TopologyHealth implements KafkaStreams.StateListener {
     public void onChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
         state = newState;
         LOG.info("Attribution topology ({}) {} -> {}", application, oldState, newState);
-        if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING && !closing) {
+        // PENDING_ERROR already means for good: the shutdown that follows can hang on a transaction
+        // the coordinator cannot end (seen when the input topics were deleted under it), and the
+        // process must exit for its orchestrator to restart it all the same.
+        if (newState == KafkaStreams.State.PENDING_ERROR || newState == KafkaStreams.State.ERROR
+                || newState == KafkaStreams.State.NOT_RUNNING && !closing) {
             failed.complete(newState);
         }
     }
 
-    /** Completes when the topology stopped for good without being asked to: ERROR, or NOT_RUNNING. */
+    /**
+     * Completes when the topology stops for good without being asked to: PENDING_ERROR (on its way
+     * to ERROR), ERROR, or NOT_RUNNING.
+     */
     CompletableFuture<KafkaStreams.State> failed() {
         return failed;
     }

@@ -8,6 +8,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.attribution.app.ComposeFile.OurService;
+import io.attribution.embedded.EmbeddedSchemaRegistry;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -242,9 +243,26 @@ class ComposeFileTest {
         assertThat(images).as("Kafka and Connect are the release of our clients")
                 .filteredOn(image -> image.startsWith("apache/kafka:")).hasSize(2)
                 .allMatch(image -> image.equals("apache/kafka:" + property(pom, "kafka.version")));
-        assertThat(images).as("the registry our serdes are")
+        assertThat(images).as("the registry KafkaSqlRegistryRestartIT runs our serdes against")
                 .filteredOn(image -> image.startsWith("apicurio/apicurio-registry")).singleElement()
-                .asString().endsWith(":" + property(pom, "apicurio.version"));
+                .isEqualTo("apicurio/apicurio-registry:" + property(pom, "apicurio.persistent.version"));
+    }
+
+    @Test
+    void theRegistryKeepsItsSchemasInTheClusterItWaitsFor() {
+        JsonNode registry = compose.service("registry");
+        Map<String, String> environment = ComposeFile.environment(registry);
+        // A registry in memory forgets on a restart, and every schema id in every record then points nowhere.
+        assertThat(environment).containsEntry("APICURIO_STORAGE_KIND", "kafkasql")
+                .containsEntry("APICURIO_KAFKASQL_TOPIC", EmbeddedSchemaRegistry.KAFKASQL_JOURNAL_TOPIC);
+        for (String server : environment.get("APICURIO_KAFKASQL_BOOTSTRAP_SERVERS").split(",")) {
+            String host = server.substring(0, server.lastIndexOf(':'));
+            assertThat(registry.path("depends_on").path(host).path("condition").asText())
+                    .as("registry: waits for " + host + " to be healthy").isEqualTo("service_healthy");
+        }
+        // Ready (journal read back) on the management interface, where Apicurio 3 serves health.
+        assertThat(String.join(" ", ComposeFile.texts(registry.path("healthcheck").path("test"))))
+                .contains("/dev/tcp/127.0.0.1/9000").contains("GET /health/ready ");
     }
 
     @Test

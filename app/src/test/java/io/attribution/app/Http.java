@@ -32,6 +32,11 @@ final class Http {
         return send(HttpRequest.newBuilder(uri).GET());
     }
 
+    /** A GET with a bearer token, e.g. a question to a query API that has read tokens. */
+    static Answer get(URI uri, String token) {
+        return send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).GET());
+    }
+
     static Answer admin(URI admin, String token, String method, String path, String json) {
         return send(HttpRequest.newBuilder(admin.resolve(path)).header("Authorization", "Bearer " + token)
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));

@@ -14,15 +14,21 @@ import org.slf4j.Logger;
 
 /**
  * Drains a child process's output on a daemon thread, so the child never blocks on a full pipe, and watches it for
- * the HTTP port Quarkus reports once it is listening.
+ * the ports Quarkus reports once it is listening: the HTTP port, and the management interface's (health, metrics)
+ * where it has one of its own.
  */
 final class ChildProcessOutput {
 
     private static final Pattern LISTENING = Pattern.compile("Listening on: https?://[^\\s:]+:(\\d+)");
+    private static final Pattern MANAGEMENT = Pattern.compile("Management interface listening on https?://[^\\s:]+:(\\d+)");
     private static final int TAIL_LINES = 30;
 
     private final Deque<String> tail = new ArrayDeque<>(TAIL_LINES);
-    private final CompletableFuture<Integer> listeningPort = new CompletableFuture<>();
+    private final CompletableFuture<Ports> listeningPorts = new CompletableFuture<>();
+
+    /** @param management the management interface's port; the HTTP port where it has none of its own */
+    record Ports(int http, int management) {
+    }
 
     private ChildProcessOutput() {
     }
@@ -42,14 +48,17 @@ final class ChildProcessOutput {
                 remember(line);
                 Matcher listening = LISTENING.matcher(line);
                 if (listening.find()) {
-                    listeningPort.complete(Integer.parseInt(listening.group(1)));
+                    int http = Integer.parseInt(listening.group(1));
+                    Matcher management = MANAGEMENT.matcher(line);
+                    listeningPorts.complete(new Ports(http,
+                            management.find() ? Integer.parseInt(management.group(1)) : http));
                 }
             }
         } catch (IOException e) {
             // The pipe breaks when the child is killed; that is the end of its output like any other.
             logger.debug("Stopped reading child output", e);
         }
-        listeningPort.completeExceptionally(new IllegalStateException("output ended before the port was reported"));
+        listeningPorts.completeExceptionally(new IllegalStateException("output ended before the port was reported"));
     }
 
     private synchronized void remember(String line) {
@@ -59,9 +68,9 @@ final class ChildProcessOutput {
         tail.addLast(line);
     }
 
-    /** Completes with the port from the child's "Listening on" line, or fails once its output ends without one. */
-    CompletableFuture<Integer> listeningPort() {
-        return listeningPort;
+    /** Completes with the ports from the child's "Listening on" line, or fails once its output ends without one. */
+    CompletableFuture<Ports> listeningPorts() {
+        return listeningPorts;
     }
 
     /** The last lines the child printed, for error messages. */

@@ -8,7 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,11 +19,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An Apicurio Registry server with in-memory storage, run as a child process of this JVM on 127.0.0.1.
+ * An Apicurio Registry server run as a child process of this JVM on 127.0.0.1: with in-memory storage
+ * ({@link #start()}, Apicurio 2.6, the embedded default and the tests' registry), or keeping its schemas in a Kafka
+ * topic ({@link #startKafkaSql}, Apicurio 3 with KafkaSQL storage, the registry of docker-compose.yml), which a
+ * registry started again on the same cluster reads back: every schema under the ids it had.
  *
- * <p>The child is stopped by {@link #close()} or, failing that, when this JVM shuts down.
+ * <p>Both serve the v2 native API and the Confluent-compatible API our serdes and readers call, under the same
+ * paths. The child is stopped by {@link #close()} or, failing that, when this JVM shuts down.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
+
+    /** The topic a KafkaSQL registry keeps its schemas in, here and in docker-compose.yml (Apicurio's default). */
+    public static final String KAFKASQL_JOURNAL_TOPIC = KafkaSqlSettings.JOURNAL_TOPIC;
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
     private static final Logger CHILD_LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class.getName() + ".child");
@@ -32,12 +41,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private final Process process;
     private final ChildProcessOutput output;
+    /** The KafkaSQL registry's settings file, deleted on close; null for the in-memory one. */
+    private final Path settingsFile;
     private final Thread shutdownHook = new Thread(this::close, "embedded-schema-registry-shutdown");
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int port;
+    private volatile int managementPort;
 
-    private EmbeddedSchemaRegistry(Process process) {
+    private EmbeddedSchemaRegistry(Process process, Path settingsFile) {
         this.process = process;
+        this.settingsFile = settingsFile;
         this.output = ChildProcessOutput.drain(process.getInputStream(), "embedded-schema-registry-output", CHILD_LOG);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -53,43 +66,79 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * one, as after a restart with in-memory storage.
      */
     public static EmbeddedSchemaRegistry start(int port) {
-        Path runnerJar = RegistryRunnerJar.locate();
+        return launch(RegistryRunnerJar.inMemory(), RegistryJava.current(), port, null, "in memory");
+    }
+
+    /**
+     * Starts a registry that keeps its schemas in the Kafka topic {@value #KAFKASQL_JOURNAL_TOPIC} of this
+     * cluster (creating it on first use) and reads them back on start, on this port (0: a free one); returns once
+     * it reports ready, having read the topic; fails after 180 s. It runs on Java 21 or later ({@link RegistryJava}).
+     *
+     * @param kafkaClientConfig what the registry's Kafka clients need besides the bootstrap servers to reach the
+     *                          cluster (security settings), e.g. {@code security.protocol}; empty for plaintext
+     */
+    public static EmbeddedSchemaRegistry startKafkaSql(String bootstrapServers, Map<String, String> kafkaClientConfig,
+                                                       int port) {
+        Path settings = KafkaSqlSettings.write(bootstrapServers, kafkaClientConfig);
+        try {
+            return launch(RegistryRunnerJar.kafkaSql(), RegistryJava.atLeast(KafkaSqlSettings.JAVA_FEATURE), port,
+                    settings, "in Kafka topic " + KAFKASQL_JOURNAL_TOPIC + " at " + bootstrapServers);
+        } catch (RuntimeException e) {
+            Directories.deleteRecursively(settings);
+            throw e;
+        }
+    }
+
+    /** @param settingsFile more settings for the registry, deleted when it stops; null for none */
+    private static EmbeddedSchemaRegistry launch(Path runnerJar, Path java, int port, Path settingsFile,
+                                                 String storage) {
         long startedAt = System.nanoTime();
         Process process;
         try {
-            process = new ProcessBuilder(command(runnerJar, port))
+            process = new ProcessBuilder(command(java, runnerJar, port, settingsFile))
                     .directory(runnerJar.getParent().toFile())
                     .redirectErrorStream(true)
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start Apicurio Registry from " + runnerJar, e);
         }
-        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(process);
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(process, settingsFile);
         try {
             registry.awaitReady(startedAt + STARTUP_TIMEOUT.toNanos());
         } catch (RuntimeException e) {
             registry.close();
             throw e;
         }
-        LOG.info("Embedded schema registry ready at {} in {} ms (pid {})", registry.registryUrl(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), process.pid());
+        LOG.info("Embedded schema registry ready at {} in {} ms (pid {}), schemas kept {}", registry.registryUrl(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), process.pid(), storage);
         return registry;
     }
 
-    private static List<String> command(Path runnerJar, int port) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static List<String> command(Path java, Path runnerJar, int port, Path settingsFile) {
         // A development registry serves few requests: C1 only and the serial collector start it about 2 s sooner
         // on two cores and keep it small. Port 0 lets Quarkus pick a free port itself and report it, so there is
-        // no race for it; it reports the port at INFO, so the child's log level stays at its default.
-        return List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        // no race for it; it reports the port at INFO, so the child's log level stays at its default. Apicurio 3
+        // serves health on a management interface of its own, which would take 0.0.0.0:9000: loopback, a free port.
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
-                "-jar", runnerJar.toString());
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=0"));
+        if (settingsFile != null) {
+            // In a file, not on the command line: the Kafka settings may hold a password.
+            command.add("-Dquarkus.config.locations=" + settingsFile.toUri());
+        }
+        command.addAll(List.of("-jar", runnerJar.toString()));
+        return command;
     }
 
     private void awaitReady(long deadlineNanos) {
         try {
-            port = output.listeningPort().get(remainingNanos(deadlineNanos), TimeUnit.NANOSECONDS);
+            ChildProcessOutput.Ports ports = output.listeningPorts().get(remainingNanos(deadlineNanos),
+                    TimeUnit.NANOSECONDS);
+            port = ports.http();
+            managementPort = ports.management();
             awaitHealthy(deadlineNanos);
         } catch (ExecutionException e) {
             throw failure("exited before it was listening (exit code " + exitCode() + ")", e.getCause());
@@ -103,7 +152,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private void awaitHealthy(long deadlineNanos) throws InterruptedException, TimeoutException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/health/ready"))
                 .timeout(Duration.ofSeconds(2))
                 .build();
         while (true) {
@@ -178,6 +227,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             return;
         }
         stopProcess();
+        if (settingsFile != null) {
+            Directories.deleteRecursively(settingsFile);
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shutdownInProgress) {

@@ -24,7 +24,8 @@ import java.util.Optional;
 /**
  * The attribution pipeline's query API: every endpoint, at its path. Served by every topology
  * instance; any instance answers any question, asking the others when the data is theirs.
- * The API's OpenAPI document ({@code openapi.yaml}) is served beside it, as YAML and as JSON.
+ * The API's OpenAPI document ({@code openapi.yaml}) is served beside it, as YAML and as JSON, and
+ * so is the dashboard page at {@code /} that reads it.
  */
 public final class AttributionQueryApi {
 
@@ -33,7 +34,7 @@ public final class AttributionQueryApi {
 
     /**
      * Binds the API's port; endpoints answer 503 until {@link QueryServer#attach} hands them the
-     * topology's router. The OpenAPI document is served at once.
+     * topology's router. The OpenAPI document and the dashboard are served at once.
      *
      * @param port 0 picks a free port
      */
@@ -46,6 +47,7 @@ public final class AttributionQueryApi {
         QueryServer.Builder server = QueryServer.builder().host(host).port(port).access(access);
         endpoints(clock).forEach(server::endpoint);
         servlets().forEach(server::servlet);
+        DashboardPages.servlets().forEach(server::servlet);
         return server.start();
     }
 
@@ -97,7 +99,10 @@ public final class AttributionQueryApi {
         return servlets;
     }
 
-    /** Every servlet path spec {@link #start} registers, endpoints first: what the document must cover. */
+    /**
+     * Every path spec of the API {@link #start} registers, endpoints first: what the document must
+     * cover. The dashboard's files are pages for people, not operations of the API, and are left out.
+     */
     static List<String> pathSpecs() {
         List<String> specs = new ArrayList<>(endpoints(Clock.systemUTC()).keySet());
         specs.addAll(servlets().keySet());

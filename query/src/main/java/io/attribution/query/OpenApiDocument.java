@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /**
  * The query API's OpenAPI 3.1 document ({@value #RESOURCE} on the classpath), served as written
@@ -21,6 +20,9 @@ final class OpenApiDocument {
     static final String RESOURCE = "openapi.yaml";
     static final String YAML_PATH = "/openapi.yaml";
     static final String JSON_PATH = "/openapi.json";
+
+    /** The document changes only with a release, so clients may cache it briefly. */
+    private static final Map<String, String> CACHING = Map.of("Cache-Control", "max-age=60");
 
     private final byte[] yaml;
     private final byte[] json;
@@ -47,32 +49,10 @@ final class OpenApiDocument {
     }
 
     HttpServlet yamlServlet() {
-        return new DocumentServlet(yaml, "application/yaml");
+        return new FixedBodyServlet(yaml, "application/yaml", CACHING);
     }
 
     HttpServlet jsonServlet() {
-        return new DocumentServlet(json, "application/json");
-    }
-
-    /** One fixed document; it changes only with a release, so clients may cache it briefly. */
-    private static final class DocumentServlet extends HttpServlet {
-
-        private final transient byte[] body;
-        private final String contentType;
-
-        DocumentServlet(byte[] body, String contentType) {
-            this.body = body;
-            this.contentType = contentType;
-        }
-
-        @Override
-        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            response.setStatus(HttpServletResponse.SC_OK);
-            response.setContentType(contentType);
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "max-age=60");
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
-        }
+        return new FixedBodyServlet(json, "application/json", CACHING);
     }
 }

@@ -2,6 +2,7 @@ package io.attribution.embedded.testkit;
 
 import io.attribution.embedded.Directories;
 import io.attribution.embedded.EmbeddedKafkaBroker;
+import io.attribution.embedded.EmbeddedSchemaRegistry;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * offset or transactional state of one class is found by another.
  *
  * <p>{@link #ownBroker()} gives a class a broker of its own, for tests that stop it or need other broker settings;
- * it still uses the shared registry.
+ * it still uses the shared registry. {@link #kafkaSqlRegistry()} gives a class a broker and a registry of its own,
+ * the registry keeping its schemas in a topic of that broker, as in docker-compose.yml, for tests that restart it.
  *
  * <p>Engines without Jupiter extensions (jqwik) call {@link #beforeAll()} and {@link #afterAll()} from their own
  * container hooks.
@@ -45,6 +47,10 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, String> ownBrokerProperties;
     /** Whether the own broker's only client listener is SASL_SSL. */
     private final boolean saslSsl;
+    /** Whether the class has a registry of its own, keeping its schemas in a topic of its own broker. */
+    private final boolean kafkaSql;
+    /** The class's own registry while it runs; null with the shared one. */
+    private EmbeddedSchemaRegistry ownRegistry;
     private boolean started;
     /** Null until the class first uses the shared broker. */
     private EmbeddedKafkaBroker broker;
@@ -52,14 +58,15 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
     private Path certificatesDir;
     private BrokerTopics topics;
 
-    private KafkaKit(Map<String, String> ownBrokerProperties, boolean saslSsl) {
+    private KafkaKit(Map<String, String> ownBrokerProperties, boolean saslSsl, boolean kafkaSql) {
         this.ownBrokerProperties = ownBrokerProperties;
         this.saslSsl = saslSsl;
+        this.kafkaSql = kafkaSql;
     }
 
     /** The broker and the registry every class of this test JVM shares. */
     public static KafkaKit shared() {
-        return new KafkaKit(null, false);
+        return new KafkaKit(null, false, false);
     }
 
     /** A broker for this class alone, which it may stop; the registry is the shared one. */
@@ -72,7 +79,16 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
      * shared one.
      */
     public static KafkaKit ownBroker(Map<String, String> brokerProperties) {
-        return new KafkaKit(Map.copyOf(brokerProperties), false);
+        return new KafkaKit(Map.copyOf(brokerProperties), false, false);
+    }
+
+    /**
+     * A broker and a registry for this class alone, the registry keeping its schemas in a topic of that broker
+     * (Apicurio 3 with KafkaSQL storage, as in docker-compose.yml), so that {@link #restartRegistry()} brings it
+     * back with every schema under the ids it had.
+     */
+    public static KafkaKit kafkaSqlRegistry() {
+        return new KafkaKit(Map.of(), false, true);
     }
 
     /**
@@ -81,7 +97,7 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
      * The registry is the shared one.
      */
     public static KafkaKit saslSslBroker() {
-        return new KafkaKit(Map.of(), true);
+        return new KafkaKit(Map.of(), true, false);
     }
 
     @Override
@@ -100,7 +116,9 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
      * never waits for a broker.
      */
     public void beforeAll() {
-        SharedKafka.registry();
+        if (!kafkaSql) {
+            SharedKafka.registry();
+        }
         if (saslSsl) {
             Path certificates = TestCertificates.directory();
             certificatesDir = certificates;
@@ -108,12 +126,23 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
         } else if (ownBrokerProperties != null) {
             useBroker(EmbeddedKafkaBroker.start(ownBrokerProperties));
         }
+        if (kafkaSql) {
+            ownRegistry = startKafkaSqlRegistry(0);
+        }
         started = true;
+    }
+
+    private EmbeddedSchemaRegistry startKafkaSqlRegistry(int port) {
+        return EmbeddedSchemaRegistry.startKafkaSql(broker.bootstrapServers(), broker.clientConfig(), port);
     }
 
     /** After the class's last test: the shared broker is emptied of the class's topics, an own broker stopped. */
     public void afterAll() {
         started = false;
+        if (ownRegistry != null) {
+            ownRegistry.close();
+            ownRegistry = null;
+        }
         if (broker == null) {
             return;
         }
@@ -153,20 +182,38 @@ public final class KafkaKit implements BeforeAllCallback, AfterAllCallback {
 
     /** The registry's native API, as the Apicurio serdes' {@code apicurio.registry.url} expects it; waits for it. */
     public String registryUrl() {
-        requireStarted();
-        return SharedKafka.awaitRegistry().registryUrl();
+        return registry().registryUrl();
     }
 
     /** The registry's Confluent Schema Registry compatible API; waits for it. */
     public String confluentCompatUrl() {
-        requireStarted();
-        return SharedKafka.awaitRegistry().confluentCompatUrl();
+        return registry().confluentCompatUrl();
     }
 
     /** The registry's child process, e.g. to tell how much CPU it used. */
     public ProcessHandle registryProcess() {
+        return ProcessHandle.of(registry().pid()).orElseThrow();
+    }
+
+    /**
+     * Stops this class's own registry and starts it again on the same port, reading its schemas back from the
+     * broker; returns once it is ready. Clients keep their URLs.
+     */
+    public void restartRegistry() {
         requireStarted();
-        return ProcessHandle.of(SharedKafka.awaitRegistry().pid()).orElseThrow();
+        if (ownRegistry == null) {
+            throw new IllegalStateException("The shared registry serves other classes too, and forgets on a restart:"
+                    + " use KafkaKit.kafkaSqlRegistry()");
+        }
+        int port = ownRegistry.port();
+        ownRegistry.close();
+        ownRegistry = null;
+        ownRegistry = startKafkaSqlRegistry(port);
+    }
+
+    private EmbeddedSchemaRegistry registry() {
+        requireStarted();
+        return ownRegistry != null ? ownRegistry : SharedKafka.awaitRegistry();
     }
 
     /** Creates topics with this many partitions each. */

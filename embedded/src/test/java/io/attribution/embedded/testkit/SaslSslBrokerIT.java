@@ -3,6 +3,7 @@ package io.attribution.embedded.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.attribution.embedded.EmbeddedSchemaRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +20,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The kit's SASL_SSL broker: its SCRAM user gets in over TLS, a wrong password and plaintext do not. */
+/**
+ * The kit's SASL_SSL broker: its SCRAM user gets in over TLS, the KafkaSQL registry too with the same client settings,
+ * a wrong password and plaintext do not.
+ */
 class SaslSslBrokerIT {
 
     @RegisterExtension
@@ -39,6 +43,17 @@ class SaslSslBrokerIT {
                 .singleElement().satisfies(record -> assertThat(record.value()).isEqualTo("v"));
         assertThat(kit.clientConfig()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+    }
+
+    @Test
+    void aKafkaSqlRegistryKeepsItsSchemasThereWithTheClientsSettings() {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.startKafkaSql(kit.bootstrapServers(),
+                kit.clientConfig(), 0)) {
+            // Ready only once its journal is read back: it reached the broker over SASL_SSL.
+            assertThat(registry.isRunning()).isTrue();
+        }
+        assertThat(kit.readAll(EmbeddedSchemaRegistry.KAFKASQL_JOURNAL_TOPIC, new StringDeserializer(),
+                new StringDeserializer())).as("what the registry wrote to its journal").isNotEmpty();
     }
 
     @Test
