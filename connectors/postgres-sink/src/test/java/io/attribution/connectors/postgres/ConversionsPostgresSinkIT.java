@@ -8,9 +8,9 @@ import io.attribution.avro.ConversionStatus;
 import io.attribution.avro.RejectionReason;
 import io.attribution.embedded.Directories;
 import io.attribution.embedded.testkit.KafkaKit;
+import io.attribution.embedded.testkit.LocalPostgres;
 import io.attribution.schemas.RegistrySerdes;
 import io.attribution.schemas.Topics;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,7 +42,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -80,7 +79,7 @@ class ConversionsPostgresSinkIT {
     @RegisterExtension
     static final KafkaKit kit = KafkaKit.shared();
 
-    private static EmbeddedPostgres postgres;
+    private static LocalPostgres postgres;
     private static Connect<StandaloneHerder> connect;
     private static Path workDir;
     private static String jdbcUrl;
@@ -313,23 +312,9 @@ class ConversionsPostgresSinkIT {
      * them up, and the committed table created by its owner (twice: the DDL is idempotent).
      */
     private static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder()
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .start();
-        String server = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/";
-        try (Connection admin = DriverManager.getConnection(server + "postgres", "postgres", "");
-             Statement statement = admin.createStatement()) {
-            statement.execute("CREATE ROLE " + DB_USER + " LOGIN PASSWORD '" + DB_PASSWORD + "'");
-            statement.execute("CREATE DATABASE attribution OWNER " + DB_USER);
-        }
-        jdbcUrl = server + "attribution";
-        String ddl = Files.readString(Path.of(System.getProperty("postgres-sink.ddl")));
-        for (int run = 0; run < 2; run++) {
-            try (Connection owner = DriverManager.getConnection(jdbcUrl, DB_USER, DB_PASSWORD);
-                 Statement statement = owner.createStatement()) {
-                statement.execute(ddl);
-            }
-        }
+        Path ddl = Path.of(System.getProperty("postgres-sink.ddl"));
+        postgres = LocalPostgres.start("attribution", DB_USER, DB_PASSWORD, List.of(ddl, ddl));
+        jdbcUrl = postgres.jdbcUrl();
     }
 
     /** A standalone worker as {@code connect-standalone.sh} starts one, with the built plugin directories. */
