@@ -1,6 +1,7 @@
 package io.attribution.app;
 
 import io.attribution.admin.AdminServer;
+import io.attribution.admin.TesterTargets;
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.embedded.Directories;
 import io.attribution.embedded.EmbeddedKafkaBroker;
@@ -232,9 +233,27 @@ public final class Pipeline implements AutoCloseable {
         health.readiness("campaigns.admin", () -> HealthChecks.Status.down("STARTING"));
         admin = AdminServer.start(settings.string(PipelineSettings.ADMIN_HOST),
                 settings.integer(PipelineSettings.ADMIN_PORT), adminToken, kafka, serdes, metrics,
-                settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS));
+                settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS), testerTargets(settings));
         started.push(admin);
         watch("campaigns.admin", admin.campaigns());
+    }
+
+    /**
+     * Where the postback tester fires postbacks and reads their fate: the configured URLs, else this
+     * process's own ingest server and query API. Without both, the tester is off.
+     */
+    private Optional<TesterTargets> testerTargets(PipelineSettings settings) {
+        Optional<URI> ingestUrl = settings.optional(PipelineSettings.ADMIN_TESTER_INGEST_URL).map(URI::create)
+                .or(this::ingestUri);
+        Optional<URI> queryUrl = settings.optional(PipelineSettings.ADMIN_TESTER_QUERY_URL).map(URI::create)
+                .or(this::queryUri);
+        if (ingestUrl.isEmpty() || queryUrl.isEmpty()) {
+            LOG.info("Postback tester (/tester on the admin API) is off: set {} and {}",
+                    PipelineSettings.ADMIN_TESTER_INGEST_URL, PipelineSettings.ADMIN_TESTER_QUERY_URL);
+            return Optional.empty();
+        }
+        return Optional.of(new TesterTargets(ingestUrl.get(), queryUrl.get(),
+                settings.optional(PipelineSettings.ADMIN_TESTER_QUERY_TOKEN)));
     }
 
     /**
