@@ -118,7 +118,8 @@ class PostbackTesterIT {
 
     @Test
     void withoutTheAdminTokenTheTesterWritesNothing() throws Exception {
-        long clicksBefore = clicksWritten();
+        long clicksBefore = recordsIn(Topics.CLICKS.name());
+        long postbacksBefore = recordsIn(Topics.POSTBACKS_RAW.name());
 
         Http.Answer none = Http.get(admin.resolve("/tester/postbacks/some-request"));
         Http.Answer wrong = Http.admin(admin, "not-the-admin-token", "POST", "/tester/clicks",
@@ -128,7 +129,8 @@ class PostbackTesterIT {
 
         assertThat(List.of(none.status(), wrong.status(), noFire.status())).containsOnly(401);
         assertThat(wrong.field("error")).isEqualTo("UNAUTHORIZED");
-        assertThat(clicksWritten()).isEqualTo(clicksBefore);
+        assertThat(recordsIn(Topics.CLICKS.name())).as("clicks written").isEqualTo(clicksBefore);
+        assertThat(recordsIn(Topics.POSTBACKS_RAW.name())).as("postbacks fired").isEqualTo(postbacksBefore);
         // The public edge never issues a test click: /click has no such parameter, and the topology reads the flag
         // from the click alone.
     }
@@ -157,11 +159,11 @@ class PostbackTesterIT {
         return Http.get(pipeline.queryUri().orElseThrow().resolve(path));
     }
 
-    private static long clicksWritten() {
+    private static long recordsIn(String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CLICKS.name()).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
             return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
         }
