@@ -68,6 +68,7 @@ public final class Pipeline implements AutoCloseable {
     private RegistrySerdes serdes;
     private IngestServer ingest;
     private AdminServer admin;
+    private boolean testerOn;
     private QueryServer query;
     private String adminToken;
     private boolean embedded;
@@ -231,9 +232,11 @@ public final class Pipeline implements AutoCloseable {
         }
         adminToken = configured.orElseGet(AdminTokens::generate);
         health.readiness("campaigns.admin", () -> HealthChecks.Status.down("STARTING"));
+        Optional<TesterTargets> tester = testerTargets(settings);
         admin = AdminServer.start(settings.string(PipelineSettings.ADMIN_HOST),
                 settings.integer(PipelineSettings.ADMIN_PORT), adminToken, kafka, serdes, metrics,
-                settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS), testerTargets(settings));
+                settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS), tester);
+        testerOn = tester.isPresent();
         started.push(admin);
         watch("campaigns.admin", admin.campaigns());
     }
@@ -319,6 +322,11 @@ public final class Pipeline implements AutoCloseable {
 
     public Optional<URI> adminUri() {
         return Optional.ofNullable(admin).map(AdminServer::uri);
+    }
+
+    /** The postback tester's page, when the admin API runs with a tester (see {@link #testerTargets}). */
+    public Optional<URI> testerUri() {
+        return adminUri().filter(uri -> testerOn).map(uri -> uri.resolve("/tester"));
     }
 
     /** The admin token in force; shown to the user only when the embedded default made it up. */

@@ -137,6 +137,7 @@ class PostbackTesterIT {
 
     @Test
     void thePageIsServedWithoutTheTokenAndRunsNoInlineScript() {
+        assertThat(pipeline.testerUri()).hasValue(admin.resolve("/tester"));
         Http.Answer page = Http.get(admin.resolve("/tester"));
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.text()).contains("Postback tester", "src=\"/tester/tester.js\"");
