@@ -34,8 +34,12 @@ CREATE TABLE IF NOT EXISTS attributed_conversions (
     payout          numeric(18,6) NOT NULL,
     currency        text          NOT NULL,
     clicked_at      timestamp(3)  NOT NULL,
-    converted_at    timestamp(3)  NOT NULL
+    converted_at    timestamp(3)  NOT NULL,
+    test            boolean       NOT NULL DEFAULT false
 );
+
+-- A table created before the postback tester lacks the column: add it (idempotent).
+ALTER TABLE attributed_conversions ADD COLUMN IF NOT EXISTS test boolean NOT NULL DEFAULT false;
 
 CREATE INDEX IF NOT EXISTS attributed_conversions_campaign_converted_at
     ON attributed_conversions (campaign_id, converted_at);
@@ -65,3 +69,5 @@ COMMENT ON COLUMN attributed_conversions.currency IS 'ISO 4217 code of sale_amou
 COMMENT ON COLUMN attributed_conversions.clicked_at IS 'When the click happened, UTC.';
 COMMENT ON COLUMN attributed_conversions.converted_at IS
     'When ingest received the postback the row''s current state comes from (the latest status update''s, if any), UTC.';
+COMMENT ON COLUMN attributed_conversions.test IS
+    'A test conversion, of a click the postback tester issued: in no stats, no cap, no affiliate postback. Leave it out of reports: WHERE NOT test.';

@@ -18,7 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The campaign admin API on its own port, apart from the public postback port. */
 public final class AdminServer implements AutoCloseable {
@@ -29,20 +31,26 @@ public final class AdminServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final CampaignAdmin admin;
+    private final Optional<TestClicks> testClicks;
     private PrometheusRegistry metricsRegistry;
 
-    private AdminServer(String host, int port, String adminToken, CampaignAdmin admin) {
+    private AdminServer(String host, int port, String adminToken, CampaignAdmin admin, Optional<TestClicks> testClicks,
+                        Optional<TesterRelay> testerRelay) {
         if (adminToken == null || adminToken.length() < 16) {
             throw new IllegalArgumentException("the admin token must be set and at least 16 characters long");
         }
         this.admin = admin;
+        this.testClicks = testClicks;
         this.server = new Server();
         this.connector = new ServerConnector(server);
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("campaigns", new CampaignAdminServlet(admin, adminToken)), "/campaigns/*");
+        AdminAuthorization authorization = new AdminAuthorization(adminToken);
+        context.addServlet(new ServletHolder("campaigns", new CampaignAdminServlet(admin, authorization)), "/campaigns/*");
+        context.addServlet(new ServletHolder("tester", new PostbackTesterServlet(admin, authorization, testClicks,
+                testerRelay)), "/tester/*");
         context.setErrorHandler(JsonErrorPages.forContext(AdminServer::jettyError));
         server.setErrorHandler(JsonErrorPages.forServer(AdminServer::jettyError));
         SizeLimitHandler sizeLimit = new SizeLimitHandler(MAX_BODY_BYTES, -1);
@@ -76,15 +84,28 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(String host, int port, String adminToken, KafkaClientSettings cluster,
                                     RecordSerdes serdes, PrometheusRegistry registry, Duration catalogMaxStale)
             throws Exception {
+        return start(host, port, adminToken, cluster, serdes, registry, catalogMaxStale, Optional.empty());
+    }
+
+    /**
+     * @param tester the ingest server and query API the postback tester ({@code /tester}) fires
+     *               postbacks at and reads their fate from; empty: the tester is off
+     */
+    public static AdminServer start(String host, int port, String adminToken, KafkaClientSettings cluster,
+                                    RecordSerdes serdes, PrometheusRegistry registry, Duration catalogMaxStale,
+                                    Optional<TesterTargets> tester) throws Exception {
         CampaignAdmin admin = new CampaignAdmin(cluster, serdes, catalogMaxStale);
         CampaignCatalogMetrics.register(registry, admin.catalog());
+        Optional<TestClicks> testClicks = Optional.empty();
         AdminServer server;
         try {
-            server = new AdminServer(host, port, adminToken, admin);
+            testClicks = tester.map(targets -> new TestClicks(cluster, serdes, Clock.systemUTC()));
+            server = new AdminServer(host, port, adminToken, admin, testClicks, tester.map(TesterRelay::new));
             admin.awaitCatalog(Duration.ofSeconds(30));
             server.server.start();
         } catch (Exception | Error e) {
             CampaignCatalogMetrics.unregister(registry, admin.catalog());
+            testClicks.ifPresent(TestClicks::close);
             admin.close();
             throw e;
         }
@@ -108,6 +129,7 @@ public final class AdminServer implements AutoCloseable {
             JettyServers.stop(server, "Admin server", LOG);
         } finally {
             CampaignCatalogMetrics.unregister(metricsRegistry, admin.catalog());
+            testClicks.ifPresent(TestClicks::close);
             admin.close();
         }
     }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attribution.avro.ActivityStatus;
 import io.attribution.avro.Goal;
-import io.attribution.campaigns.SecurityToken;
 import io.attribution.http.JsonAnswers;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,21 +34,16 @@ final class CampaignAdminServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(CampaignAdminServlet.class);
 
     private final CampaignAdmin admin;
-    private final String adminToken;
+    private final AdminAuthorization authorization;
 
-    CampaignAdminServlet(CampaignAdmin admin, String adminToken) {
+    CampaignAdminServlet(CampaignAdmin admin, AdminAuthorization authorization) {
         this.admin = admin;
-        this.adminToken = adminToken;
+        this.authorization = authorization;
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String authorization = request.getHeader("Authorization");
-        String presented = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring("Bearer ".length()) : null;
-        if (!SecurityToken.matches(presented, adminToken)) {
-            response.setHeader("WWW-Authenticate", "Bearer");
-            error(response, 401, "UNAUTHORIZED", null, "a valid admin token is required");
+        if (!authorization.admits(request, response)) {
             return;
         }
         String[] path = request.getPathInfo() == null ? new String[0]

@@ -29,6 +29,8 @@ final class Banner {
                 + "   (health: " + ingest.resolve("/readyz") + ")");
         pipeline.adminUri().ifPresent(admin -> out.println("  Admin API: " + admin.resolve("/campaigns")
                 + (pipeline.isEmbedded() ? "   (Authorization: Bearer " + pipeline.adminToken().orElseThrow() + ")" : "")));
+        pipeline.testerUri().ifPresent(tester -> out.println("  Tester:    " + tester
+                + "   (advertisers: a test click, a postback, its fate; the admin token)"));
         pipeline.queryUri().ifPresent(query -> {
             out.println("  Dashboard: " + dashboardLink(query, pipeline.isEmbedded()));
             out.println("  Query API: " + query.resolve("/openapi.yaml") + "   (the OpenAPI document of every query)");

@@ -1,6 +1,7 @@
 package io.attribution.app;
 
 import io.attribution.admin.AdminServer;
+import io.attribution.admin.TesterTargets;
 import io.attribution.campaigns.CampaignCatalog;
 import io.attribution.embedded.Directories;
 import io.attribution.embedded.EmbeddedKafkaBroker;
@@ -67,6 +68,7 @@ public final class Pipeline implements AutoCloseable {
     private RegistrySerdes serdes;
     private IngestServer ingest;
     private AdminServer admin;
+    private boolean testerOn;
     private QueryServer query;
     private String adminToken;
     private boolean embedded;
@@ -238,11 +240,31 @@ public final class Pipeline implements AutoCloseable {
         }
         adminToken = configured.orElseGet(AdminTokens::generate);
         health.readiness("campaigns.admin", () -> HealthChecks.Status.down("STARTING"));
+        Optional<TesterTargets> tester = testerTargets(settings);
         admin = AdminServer.start(settings.string(PipelineSettings.ADMIN_HOST),
                 settings.integer(PipelineSettings.ADMIN_PORT), adminToken, kafka, serdes, metrics,
-                settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS));
+                settings.millis(PipelineSettings.CAMPAIGNS_MAX_STALE_MS), tester);
+        testerOn = tester.isPresent();
         started.push(admin);
         watch("campaigns.admin", admin.campaigns());
+    }
+
+    /**
+     * Where the postback tester fires postbacks and reads their fate: the configured URLs, else this
+     * process's own ingest server and query API. Without both, the tester is off.
+     */
+    private Optional<TesterTargets> testerTargets(PipelineSettings settings) {
+        Optional<URI> ingestUrl = settings.optional(PipelineSettings.ADMIN_TESTER_INGEST_URL).map(URI::create)
+                .or(this::ingestUri);
+        Optional<URI> queryUrl = settings.optional(PipelineSettings.ADMIN_TESTER_QUERY_URL).map(URI::create)
+                .or(this::queryUri);
+        if (ingestUrl.isEmpty() || queryUrl.isEmpty()) {
+            LOG.info("Postback tester (/tester on the admin API) is off: set {} and {}",
+                    PipelineSettings.ADMIN_TESTER_INGEST_URL, PipelineSettings.ADMIN_TESTER_QUERY_URL);
+            return Optional.empty();
+        }
+        return Optional.of(new TesterTargets(ingestUrl.get(), queryUrl.get(),
+                settings.optional(PipelineSettings.ADMIN_TESTER_QUERY_TOKEN)));
     }
 
     /**
@@ -308,6 +330,11 @@ public final class Pipeline implements AutoCloseable {
 
     public Optional<URI> adminUri() {
         return Optional.ofNullable(admin).map(AdminServer::uri);
+    }
+
+    /** The postback tester's page, when the admin API runs with a tester (see {@link #testerTargets}). */
+    public Optional<URI> testerUri() {
+        return adminUri().filter(uri -> testerOn).map(uri -> uri.resolve("/tester"));
     }
 
     /** The admin token in force; shown to the user only when the embedded default made it up. */

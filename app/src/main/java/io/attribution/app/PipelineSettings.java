@@ -58,6 +58,9 @@ public final class PipelineSettings {
     public static final String ADMIN_HOST = "admin.host";
     public static final String ADMIN_PORT = "admin.port";
     public static final String ADMIN_TOKEN = "admin.token";
+    public static final String ADMIN_TESTER_INGEST_URL = "admin.tester.ingest.url";
+    public static final String ADMIN_TESTER_QUERY_URL = "admin.tester.query.url";
+    public static final String ADMIN_TESTER_QUERY_TOKEN = "admin.tester.query.token";
     public static final String TOPOLOGY_APPLICATION_ID = "topology.application.id";
     public static final String TOPOLOGY_STATE_DIR = "topology.state.dir";
     public static final String TOPOLOGY_UNKNOWN_CLICK_GRACE_MS = "topology.unknown.click.grace.ms";
@@ -133,6 +136,10 @@ public final class PipelineSettings {
         defaults.put(ADMIN_PORT, "8081");
         // Empty: no admin API, except with the embedded default, which makes one up and prints it.
         defaults.put(ADMIN_TOKEN, "");
+        // Empty: this process's own ingest server and query API, when it runs them; else the tester is off.
+        defaults.put(ADMIN_TESTER_INGEST_URL, "");
+        defaults.put(ADMIN_TESTER_QUERY_URL, "");
+        defaults.put(ADMIN_TESTER_QUERY_TOKEN, "");
         defaults.put(TOPOLOGY_APPLICATION_ID, "postback-attribution");
         defaults.put(TOPOLOGY_STATE_DIR, "");
         defaults.put(TOPOLOGY_UNKNOWN_CLICK_GRACE_MS, "600000");
@@ -383,7 +390,7 @@ public final class PipelineSettings {
     public Map<String, String> asMap() {
         Map<String, String> shown = new LinkedHashMap<>();
         values.forEach((key, value) -> shown.put(key, KafkaClientSettings.shown(key, value)));
-        for (String secret : new String[] {ADMIN_TOKEN, QUERY_PEER_TOKEN}) {
+        for (String secret : new String[] {ADMIN_TOKEN, QUERY_PEER_TOKEN, ADMIN_TESTER_QUERY_TOKEN}) {
             shown.computeIfPresent(secret, (key, token) -> token.isEmpty() ? token : "***");
         }
         new TreeMap<>(kafkaClient).forEach((key, value) ->

@@ -99,6 +99,18 @@ class ClickEdgeIT {
         assertThat(click.getClickedAt()).isCloseTo(sent, within(java.time.Duration.ofSeconds(5)));
     }
 
+    /** Only the admin API's postback tester issues test clicks: their conversions pay no affiliate. */
+    @Test
+    void aTrackingLinkNeverMakesATestClickWhateverItSays() throws Exception {
+        long before = clicks.endOffset();
+
+        IngestHttp.Answer answer = http.get("/click?campaign_id=click-it-live&affiliate_id=aff-t&test=true&sub1=x");
+
+        assertThat(answer.status()).as(answer.rawBody()).isEqualTo(302);
+        assertThat(clicks.recordsFrom(before, answer.field("click_id"))).singleElement()
+                .satisfies(record -> assertThat(record.value().getTest()).isFalse());
+    }
+
     @Test
     void networkAliasesNameTheCampaignAndAffiliateAndAnAffiliateOverrideWins() throws Exception {
         IngestHttp.Answer byOffer = http.get("/click?offer_id=click-it-live&aff_id=aff-7");

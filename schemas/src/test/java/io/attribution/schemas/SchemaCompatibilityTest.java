@@ -1,15 +1,24 @@
 package io.attribution.schemas;
 
 import io.attribution.avro.Campaign;
+import io.attribution.avro.Click;
 import io.attribution.avro.ConversionCandidate;
 import io.attribution.avro.ConversionLedger;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,6 +66,27 @@ class SchemaCompatibilityTest {
         Schema changed = new Schema.Parser().parse(withRequiredField);
 
         assertThat(compatibility(changed, previous).getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+    }
+
+    /** A click written before the postback tester is a real one: test clicks only come from the tester. */
+    @Test
+    void aClickWrittenWithTheBaselineReadsAsNotTest() throws Exception {
+        Schema previous = baseline().get(Click.getClassSchema().getFullName());
+        GenericRecord old = new GenericData.Record(previous);
+        old.put("click_id", "c1");
+        old.put("campaign_id", "camp");
+        old.put("affiliate_id", "aff");
+        old.put("clicked_at", 1L);
+        old.put("subs", Map.of());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(previous).write(old, encoder);
+        encoder.flush();
+
+        Click read = new SpecificDatumReader<Click>(previous, Click.getClassSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+
+        assertThat(read.getTest()).isFalse();
     }
 
     private static SchemaCompatibility.SchemaPairCompatibility compatibility(Schema reader, Schema writer) {

@@ -43,8 +43,11 @@ final class AttributedViews implements Processor<String, AttributedConversion, V
         if (conversion.getTxnId() != null) {
             byTxn.record(conversion.getTxnId(), conversion, createdAt);
         }
-        stats.attributed(conversion, createdAt);
-        subs.attributed(conversion, createdAt);
+        if (!conversion.getTest()) {
+            // The tester's conversions stay in the lookups and the log, marked test, never in stats.
+            stats.attributed(conversion, createdAt);
+            subs.attributed(conversion, createdAt);
+        }
         log.decided(PostbackFate.newBuilder().setRequestId(conversion.getRequestId())
                 .setClickId(conversion.getClickId()).setDecidedAt(conversion.getConvertedAt())
                 .setAttributed(conversion).build());

@@ -43,7 +43,7 @@ final class AttributionRules {
         String affiliateId = click != null && click.getCampaignId().equals(campaignId) ? click.getAffiliateId() : null;
         String detail = Objects.requireNonNullElse(postback.getEdgeRejectionDetail(), "refused by ingest");
         return Outcome.Rejected.of(postback, postback.getEdgeRejection(), detail, campaignId, null, affiliateId,
-                postback.getReceivedAt());
+                postback.getReceivedAt()).test(click != null && click.getTest());
     }
 
     /** The campaign a postback names in its parameters, when it names one that can be read. */
@@ -168,7 +168,9 @@ final class AttributionRules {
                 .setClickedAt(click.getClickedAt())
                 .setConvertedAt(postback.getReceivedAt())
                 .setSubs(click.getSubs())
-                .setParams(params.flatten());
+                .setParams(params.flatten())
+                // From the click alone: no postback parameter can make a real conversion a test one.
+                .setTest(click.getTest());
     }
 
     private static ConversionCandidate.Builder candidate(RawPostback postback, PostbackParameters params, Click click,
@@ -193,6 +195,7 @@ final class AttributionRules {
 
     private static Outcome.Rejected reject(RawPostback postback, RejectionReason reason, String detail, Click click) {
         return Outcome.Rejected.of(postback, reason, detail, click == null ? null : click.getCampaignId(), null,
-                click == null ? null : click.getAffiliateId(), postback.getReceivedAt());
+                        click == null ? null : click.getAffiliateId(), postback.getReceivedAt())
+                .test(click != null && click.getTest());
     }
 }

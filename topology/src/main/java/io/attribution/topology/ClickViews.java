@@ -82,6 +82,10 @@ final class ClickViews<V> implements Processor<String, V, Void, Void> {
             }
             return;
         }
+        if (click.getTest()) {
+            // The postback tester's clicks: their conversions stay out of the stats, so do they.
+            return;
+        }
         stats.clicked(click);
         subs.clicked(click);
     }

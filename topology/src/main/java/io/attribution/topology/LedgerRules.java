@@ -114,9 +114,15 @@ final class LedgerRules {
         return newConversion(ledger, candidate, campaigns, holder);
     }
 
-    /** The key of an advertiser's ledger: a txn id counts once per advertiser across clicks. */
+    /**
+     * The key of an advertiser's ledger: a txn id counts once per advertiser across clicks. Test
+     * conversions (the tester's clicks) keep their txn ids in ledgers of their own, keyed with a
+     * leading NUL no advertiser id has: a test postback must neither take a real order's txn id
+     * (the real one would be rejected as a duplicate) nor change a real conversion's status.
+     */
     private static String advertiserTxnKey(AttributedConversion conversion) {
-        return conversion.getAdvertiserId() + SEPARATOR + conversion.getTxnId();
+        String key = conversion.getAdvertiserId() + SEPARATOR + conversion.getTxnId();
+        return conversion.getTest() ? SEPARATOR + key : key;
     }
 
     /** Whether a txn id of this campaign may live in its advertiser's ledger: UNIQUE_TXN anywhere in it. */
@@ -222,6 +228,10 @@ final class LedgerRules {
      */
     private static boolean throughCaps(ConversionLedger ledger, AttributedConversion conversion,
                                        Function<String, Campaign> campaigns) {
+        if (conversion.getTest()) {
+            // A test conversion takes no slot of a real goal's cap, and is never cancelled by one.
+            return false;
+        }
         return ledger.getThroughCaps().contains(conversion.getConversionId())
                 || hasCaps(campaigns.apply(conversion.getCampaignId()), conversion.getGoalId());
     }
@@ -268,6 +278,7 @@ final class LedgerRules {
         AttributedConversion conversion = candidate.getConversion();
         String goalId = conversion.getGoalId().isEmpty() ? null : conversion.getGoalId();
         return new Decision(Outcome.Rejected.of(candidate.getPostback(), reason, detail, conversion.getCampaignId(),
-                goalId, conversion.getAffiliateId(), conversion.getConvertedAt()), Optional.empty());
+                goalId, conversion.getAffiliateId(), conversion.getConvertedAt()).test(conversion.getTest()),
+                Optional.empty());
     }
 }

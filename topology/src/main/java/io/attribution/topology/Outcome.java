@@ -50,6 +50,11 @@ sealed interface Outcome {
                     .build());
         }
 
+        /** Marked test when the postback named a test click (the tester's): kept out of stats. */
+        Rejected test(boolean test) {
+            return test ? new Rejected(RejectedPostback.newBuilder(rejection).setTest(true).build()) : this;
+        }
+
         @Override
         public String clickId() {
             return rejection.getClickId();

@@ -29,7 +29,9 @@ final class RejectedViews implements Processor<String, RejectedPostback, Void, V
     @Override
     public void process(Record<String, RejectedPostback> record) {
         RejectedPostback rejection = record.value();
-        stats.rejected(rejection);
+        if (!rejection.getTest()) {
+            stats.rejected(rejection);
+        }
         log.decided(PostbackFate.newBuilder().setRequestId(rejection.getRequestId())
                 .setClickId(rejection.getClickId()).setDecidedAt(rejection.getRejectedAt())
                 .setRejected(rejection).build());

@@ -70,6 +70,15 @@ class ClickStatsTest {
     }
 
     @Test
+    void theTestersClicksAreNotCounted() {
+        views.click(click("c-real", "camp-1", "aff-7", NOW, "banner-a"));
+        views.click(Click.newBuilder(click("c-test", "camp-1", "aff-7", NOW, "banner-a")).setTest(true).build());
+
+        assertThat(stats(StatsKey.of(StatsKey.Dimension.CAMPAIGN, "camp-1", NOW)).getClicks()).isEqualTo(1);
+        assertThat(stats(StatsKey.of(StatsKey.Dimension.AFFILIATE, "aff-7", NOW)).getClicks()).isEqualTo(1);
+    }
+
+    @Test
     void aSub1CountsItsClicksAndTheConversionsOfThoseClicksInTheirDay() {
         AttributionSettings settings = AttributionSettings.defaults().withUnknownClickGrace(Duration.ZERO);
         try (TopologyHarness decisions = TopologyHarness.decisionsOnly(settings, NOW)) {

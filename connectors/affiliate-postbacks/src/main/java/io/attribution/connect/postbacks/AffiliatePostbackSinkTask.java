@@ -107,6 +107,11 @@ public class AffiliatePostbackSinkTask extends SinkTask {
                     + record.kafkaPartition() + "@" + record.kafkaOffset() + ": " + e.getMessage(), e));
             return;
         }
+        if (conversion.test()) {
+            // The postback tester's conversions: the advertiser tests its integration, the affiliate earns nothing.
+            stats.skippedTest.increment();
+            return;
+        }
         AffiliatePostback affiliate = affiliates.get(conversion.affiliateId());
         if (affiliate == null) {
             stats.skippedNoTemplate.increment();

@@ -18,13 +18,22 @@ import java.util.Map;
  *
  * @param status         upper case, as in the schema ({@code APPROVED}, {@code PENDING}, {@code REJECTED}, {@code CANCELLED})
  * @param previousStatus null for a new conversion; set on a status update (reversal, chargeback)
+ * @param test           attributed to a test click of the postback tester: no affiliate hears of it
  */
 record Conversion(String conversionId, String clickId, String campaignId, String affiliateId, String goalId,
                   String goalValue, String txnId, String status, String previousStatus, BigDecimal payout,
-                  String currency, Map<String, String> subs) {
+                  String currency, Map<String, String> subs, boolean test) {
 
     Conversion {
         subs = subs == null ? Map.of() : subs;
+    }
+
+    /** A real conversion (not a test one). */
+    Conversion(String conversionId, String clickId, String campaignId, String affiliateId, String goalId,
+               String goalValue, String txnId, String status, String previousStatus, BigDecimal payout,
+               String currency, Map<String, String> subs) {
+        this(conversionId, clickId, campaignId, affiliateId, goalId, goalValue, txnId, status, previousStatus, payout,
+                currency, subs, false);
     }
 
     boolean isStatusUpdate() {
@@ -61,7 +70,7 @@ record Conversion(String conversionId, String clickId, String campaignId, String
                     required(struct, "affiliate_id"), text(struct, "goal_id"), text(struct, "goal_value"),
                     text(struct, "txn_id"), required(struct, "status").toUpperCase(Locale.ROOT),
                     upper(text(struct, "previous_status")), decimal(field(struct, "payout")),
-                    text(struct, "currency"), subs(field(struct, "subs")));
+                    text(struct, "currency"), subs(field(struct, "subs")), flag(field(struct, "test")));
         }
         if (value instanceof Map<?, ?> map) {
             return new Conversion(
@@ -69,7 +78,7 @@ record Conversion(String conversionId, String clickId, String campaignId, String
                     required(map, "affiliate_id"), text(map.get("goal_id")), text(map.get("goal_value")),
                     text(map.get("txn_id")), required(map, "status").toUpperCase(Locale.ROOT),
                     upper(text(map.get("previous_status"))), decimal(map.get("payout")),
-                    text(map.get("currency")), subs(map.get("subs")));
+                    text(map.get("currency")), subs(map.get("subs")), flag(map.get("test")));
         }
         throw new DataException("not a conversion: expected an AttributedConversion Struct (value.converter "
                 + "io.apicurio.registry.utils.converter.AvroConverter) but got "
@@ -103,6 +112,11 @@ record Conversion(String conversionId, String clickId, String campaignId, String
 
     private static String text(Object value) {
         return value == null ? null : value.toString();
+    }
+
+    /** Absent (a record written before the tester) is false: only a test click's conversion says true. */
+    private static boolean flag(Object value) {
+        return value instanceof Boolean bool ? bool : value != null && Boolean.parseBoolean(value.toString());
     }
 
     private static String upper(String value) {

@@ -18,23 +18,27 @@ final class PostbackStats {
     final LongAdder sent = new LongAdder();
     final LongAdder skippedNoTemplate = new LongAdder();
     final LongAdder skippedStatus = new LongAdder();
+    final LongAdder skippedTest = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder retries = new LongAdder();
     final AtomicInteger pending = new AtomicInteger();
 
     long skipped() {
-        return skippedNoTemplate.sum() + skippedStatus.sum();
+        return skippedNoTemplate.sum() + skippedStatus.sum() + skippedTest.sum();
     }
 
     void register(PluginMetrics metrics) {
         add(metrics, "postbacks-sent-total", "Postbacks an affiliate answered with a 2xx.", sent::sum);
-        add(metrics, "postbacks-skipped-total", "Conversions that fired no postback (the two reasons below).",
+        add(metrics, "postbacks-skipped-total", "Conversions that fired no postback (the three reasons below).",
                 this::skipped);
         add(metrics, "postbacks-skipped-no-template-total",
                 "Conversions of affiliates without a postback template (affiliates.<id>.url).", skippedNoTemplate::sum);
         add(metrics, "postbacks-skipped-status-total",
                 "Conversions whose status or status change the affiliate did not ask for (.statuses, .updates).",
                 skippedStatus::sum);
+        add(metrics, "postbacks-skipped-test-total",
+                "Test conversions (of the postback tester's clicks): no affiliate postback fires for them.",
+                skippedTest::sum);
         add(metrics, "postbacks-failed-total",
                 "Postbacks given up (a 4xx, or retries exhausted) and sent to the dead-letter topic.", failed::sum);
         add(metrics, "postbacks-retries-total", "Postback attempts after the first (5xx, 429, timeouts, I/O errors).",
@@ -49,7 +53,8 @@ final class PostbackStats {
 
     String summary() {
         return "sent=" + sent.sum() + " skipped=" + skipped() + " (no template " + skippedNoTemplate.sum()
-                + ", status not wanted " + skippedStatus.sum() + ") failed=" + failed.sum() + " retries="
+                + ", status not wanted " + skippedStatus.sum()
+                + ", test " + skippedTest.sum() + ") failed=" + failed.sum() + " retries="
                 + retries.sum() + " pending=" + pending.get();
     }
 }

@@ -270,6 +270,20 @@ class AffiliatePostbacksIT {
     }
 
     @Test
+    void testConversionsFireNoPostbackAndAreCounted() throws Exception {
+        long before = metric("postbacks-skipped-test-total");
+        AttributedConversion test = TestConversions.conversion("aff-plain").setTest(true).build();
+        AttributedConversion marker = TestConversions.conversion("aff-plain").build();
+
+        write(test, marker);
+
+        // One partition, in order: once the real one behind it fired, the test one was decided.
+        await().atMost(WAIT).until(() -> !affiliates.receivedFor("/ok/plain", "conv", marker.getConversionId()).isEmpty());
+        assertThat(affiliates.receivedFor("/ok/plain", "conv", test.getConversionId())).isEmpty();
+        await().atMost(WAIT).until(() -> metric("postbacks-skipped-test-total") >= before + 1);
+    }
+
+    @Test
     void anInvalidConfigIsRefusedNamingTheKey() throws Exception {
         Map<String, String> config = new HashMap<>(connectorConfig());
         config.put("name", "typo");

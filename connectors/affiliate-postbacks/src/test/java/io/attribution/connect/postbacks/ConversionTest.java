@@ -62,6 +62,21 @@ class ConversionTest {
     }
 
     @Test
+    void aTestConversionSaysSoAndOneWithoutTheFieldIsReal() {
+        Schema withTest = SchemaBuilder.struct().name("io.attribution.avro.AttributedConversion")
+                .field("conversion_id", Schema.STRING_SCHEMA).field("affiliate_id", Schema.STRING_SCHEMA)
+                .field("status", Schema.STRING_SCHEMA).field("test", Schema.BOOLEAN_SCHEMA).build();
+        Struct test = new Struct(withTest).put("conversion_id", "conv-1").put("affiliate_id", "aff-1")
+                .put("status", "APPROVED").put("test", true);
+
+        assertThat(Conversion.from(test).test()).isTrue();
+        assertThat(Conversion.from(Map.of("conversion_id", "c", "affiliate_id", "a", "status", "APPROVED", "test", true))
+                .test()).isTrue();
+        assertThat(Conversion.from(Map.of("conversion_id", "c", "affiliate_id", "a", "status", "APPROVED")).test())
+                .isFalse();
+    }
+
+    @Test
     void somethingElseIsAnErrorSayingWhat() {
         assertThatThrownBy(() -> Conversion.from(null)).isInstanceOf(DataException.class).hasMessageContaining("tombstone");
         assertThatThrownBy(() -> Conversion.from("text")).isInstanceOf(DataException.class)

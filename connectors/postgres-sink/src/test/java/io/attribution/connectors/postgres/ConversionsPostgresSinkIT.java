@@ -140,6 +140,10 @@ class ConversionsPostgresSinkIT {
         AttributedConversion capped = conversion("it-conv-capped", "it-click-3", ConversionStatus.CANCELLED)
                 .setStatusReason(RejectionReason.CAP_REACHED)
                 .build();
+        // The postback tester's: stored, and marked so reports can leave it out.
+        AttributedConversion test = conversion("it-conv-test", "it-click-4", ConversionStatus.APPROVED)
+                .setTest(true)
+                .build();
         // Approved right after: likely in the same batch as the pending record it replaces.
         AttributedConversion leadApproved = AttributedConversion.newBuilder(pendingLead)
                 .setRequestId("it-req-lead-approved")
@@ -147,11 +151,13 @@ class ConversionsPostgresSinkIT {
                 .setPreviousStatus(ConversionStatus.PENDING)
                 .setConvertedAt(pendingLead.getConvertedAt().plusSeconds(60))
                 .build();
-        write(purchase, pendingLead, leadApproved, capped);
+        write(purchase, pendingLead, leadApproved, capped, test);
 
         await().atMost(ROWS_TIMEOUT).untilAsserted(() -> {
-            Map<String, Map<String, Object>> rows = rows("it-conv-purchase", "it-conv-lead", "it-conv-capped");
-            assertThat(rows).containsOnlyKeys("it-conv-purchase", "it-conv-lead", "it-conv-capped");
+            Map<String, Map<String, Object>> rows = rows("it-conv-purchase", "it-conv-lead", "it-conv-capped",
+                    "it-conv-test");
+            assertThat(rows).containsOnlyKeys("it-conv-purchase", "it-conv-lead", "it-conv-capped", "it-conv-test");
+            assertThat(rows.get("it-conv-test")).containsEntry("test", "true");
             assertThat(rows.get("it-conv-capped"))
                     .containsEntry("status", "CANCELLED")
                     .containsEntry("status_reason", "CAP_REACHED");
@@ -173,6 +179,7 @@ class ConversionsPostgresSinkIT {
                 .containsEntry("status", "APPROVED")
                 .containsEntry("previous_status", null)
                 .containsEntry("status_reason", null)
+                .containsEntry("test", "false")
                 .containsEntry("currency", "USD")
                 // NUMERIC(18,6) as PostgreSQL prints it: exact, no float on the way.
                 .containsEntry("sale_amount", "49.900000")
@@ -271,7 +278,7 @@ class ConversionsPostgresSinkIT {
         String sql = "SELECT conversion_id, request_id, click_id, campaign_id, advertiser_id, affiliate_id,"
                 + " goal_id, goal_value, txn_id, status, previous_status, status_reason,"
                 + " sale_amount::text AS sale_amount, revenue::text AS revenue, payout::text AS payout,"
-                + " currency, clicked_at, converted_at"
+                + " currency, clicked_at, converted_at, test::text AS test"
                 + " FROM attributed_conversions WHERE conversion_id = ANY (?)";
         Map<String, Map<String, Object>> rows = new HashMap<>();
         try (Connection connection = DriverManager.getConnection(jdbcUrl, DB_USER, DB_PASSWORD);
