@@ -45,9 +45,12 @@ final class Banner {
             out.println();
             out.println("  curl -i '" + click + "'");
             out.println();
-            out.println("Then fire a postback for that click (or for a loaded one, as here):");
+            out.println("Then fire a postback for that click, the advertiser's part (or for a loaded one: "
+                    + DemoData.CLICK_IDS.get(0) + "):");
             out.println();
-            out.println("  curl '" + postback + "'");
+            // The redirect's body names the click: a newcomer pastes two lines and sees it converted.
+            out.println("  CLICK_ID=$(curl -s '" + click + "' | sed 's/.*\"click_id\":\"\\([^\"]*\\)\".*/\\1/')");
+            out.println("  curl \"" + postback.replace("click_id=" + DemoData.CLICK_IDS.get(0), "click_id=$CLICK_ID") + "\"");
             out.println();
             pipeline.queryUri().ifPresent(query -> {
                 out.println("Then ask what became of it (the request_id it answered), and the campaign's stats:");
