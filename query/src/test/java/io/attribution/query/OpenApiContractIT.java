@@ -520,7 +520,9 @@ class OpenApiContractIT {
             assertThat(call(base, "/clicks/" + TXN_CLICK + "/conversions", 200, other).json().get("conversions")).isEmpty();
 
             Map<String, String> affiliate = Map.of("Authorization", "Bearer " + AFFILIATE_TOKEN);
-            call(base, "/stats/affiliates/" + AFFILIATE, 200, affiliate);
+            JsonNode affiliateStats = call(base, "/stats/affiliates/" + AFFILIATE, 200, affiliate).json();
+            assertThat(affiliateStats.findValues("revenue")).as("the network's revenue").isEmpty();
+            assertThat(affiliateStats.at("/total/payout").isObject()).isTrue();
             call(base, "/stats/sub1/" + CAMPAIGN + "/" + AFFILIATE, 200, affiliate);
             call(base, "/stats/sub1/" + CAMPAIGN + "/aff-2", 403, affiliate);
             JsonNode fate = call(base, "/postbacks/" + ATTRIBUTED, 200, affiliate).json();

@@ -116,6 +116,9 @@ public final class ScopedAnswers {
         if (body.has("postback") && !pendingVisible(body.get("postback"), scope, owners)) {
             throw new NotFound("no postback " + body.path("request_id").asText());
         }
+        if (scope.kind() == AccessScope.Kind.AFFILIATE) {
+            withoutRevenue(body);
+        }
         filter(body, "conversions", Entity.CONVERSION, scope, owners);
         filter(body, "rejections", Entity.REJECTION, scope, owners);
         if (body.has("txn_id") && body.path("conversions").isEmpty()) {
@@ -174,6 +177,27 @@ public final class ScopedAnswers {
             item.remove(List.of("params", "revenue"));
         } else if (entity == Entity.REJECTION) {
             item.remove("postback");
+        }
+    }
+
+    /**
+     * Stats answers (totals, buckets, the sub1 breakdown) without {@code revenue}: what the
+     * advertiser pays the network is not the affiliate's to see, in sums no more than per conversion.
+     */
+    private static void withoutRevenue(ObjectNode body) {
+        for (String totals : new String[] {"total", "rest", "no_sub1"}) {
+            if (body.get(totals) instanceof ObjectNode sums) {
+                sums.remove("revenue");
+            }
+        }
+        for (String rows : new String[] {"buckets", "subs"}) {
+            if (body.get(rows) instanceof ArrayNode list) {
+                list.forEach(row -> {
+                    if (row instanceof ObjectNode sums) {
+                        sums.remove("revenue");
+                    }
+                });
+            }
         }
     }
 

@@ -146,6 +146,21 @@ class ScopedAnswersTest {
         assertThat(ScopedAnswers.restrict(rejected.deepCopy(), AFF_7, OWNERS).get("rejection").has("postback")).isFalse();
     }
 
+    @Test
+    void anAffiliatesStatsLeaveOutTheRevenueAnAdvertisersKeepIt() throws Exception {
+        ObjectNode stats = json("{\"dimension\": \"affiliate\", \"id\": \"aff-7\","
+                + " \"total\": {\"payout\": {\"USD\": \"1.00\"}, \"revenue\": {\"USD\": \"2.00\"}},"
+                + " \"buckets\": [{\"payout\": {\"USD\": \"1.00\"}, \"revenue\": {\"USD\": \"2.00\"}}],"
+                + " \"subs\": [{\"sub1\": \"a\", \"revenue\": {}}], \"rest\": {\"revenue\": {}},"
+                + " \"no_sub1\": {\"revenue\": {}}}");
+
+        ObjectNode affiliate = ScopedAnswers.restrict(stats.deepCopy(), AFF_7, OWNERS);
+        assertThat(affiliate.findValues("revenue")).isEmpty();
+        assertThat(affiliate.at("/total/payout/USD").asText()).isEqualTo("1.00");
+        assertThat(affiliate.at("/buckets/0/payout/USD").asText()).isEqualTo("1.00");
+        assertThat(ScopedAnswers.restrict(stats.deepCopy(), ACME, OWNERS)).isEqualTo(stats);
+    }
+
     private static ObjectNode json(String text) throws Exception {
         return (ObjectNode) JSON.readTree(text);
     }
