@@ -1,6 +1,7 @@
 package io.attribution.admin;
 
 import io.attribution.campaigns.SecurityToken;
+import io.attribution.http.BearerToken;
 import io.attribution.http.JsonAnswers;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,14 +19,10 @@ final class AdminAuthorization {
 
     /** True when the request carries the admin token; else answers 401 and returns false. */
     boolean admits(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String authorization = request.getHeader("Authorization");
-        String presented = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring("Bearer ".length()) : null;
-        if (SecurityToken.matches(presented, adminToken)) {
+        if (SecurityToken.matches(BearerToken.of(request).orElse(null), adminToken)) {
             return true;
         }
-        response.setHeader("WWW-Authenticate", "Bearer");
-        JsonAnswers.write(response, 401, JsonAnswers.error("error", "UNAUTHORIZED", null,
+        JsonAnswers.unauthorized(response, JsonAnswers.error("error", "UNAUTHORIZED", null,
                 "a valid admin token is required"));
         return false;
     }

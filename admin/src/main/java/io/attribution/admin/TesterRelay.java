@@ -1,6 +1,7 @@
 package io.attribution.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.attribution.http.BearerToken;
 import io.attribution.http.JsonAnswers;
 
 import java.io.IOException;
@@ -52,7 +53,7 @@ final class TesterRelay {
         String url = TesterTargets.base(targets.query()) + "/postbacks/" + encode(requestId)
                 + (clickId == null ? "" : "?click_id=" + encode(clickId));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
-        targets.queryToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        targets.queryToken().ifPresent(token -> request.header("Authorization", BearerToken.header(token)));
         return call(request);
     }
 

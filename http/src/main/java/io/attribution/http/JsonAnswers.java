@@ -56,6 +56,12 @@ public final class JsonAnswers {
         write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, body);
     }
 
+    /** Writes a 401 for a request without the token it needs: {@code WWW-Authenticate: Bearer} and {@code body}. */
+    public static void unauthorized(HttpServletResponse response, ObjectNode body) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer");
+        write(response, HttpServletResponse.SC_UNAUTHORIZED, body);
+    }
+
     /**
      * @param status the API's word for the refusal, or null for none
      * @param field  the parameter at fault, or null

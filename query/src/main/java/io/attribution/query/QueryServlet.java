@@ -58,8 +58,7 @@ final class QueryServlet extends HttpServlet {
             if (!local) {
                 Optional<AccessScope> presented = access.scopeOf(request);
                 if (presented.isEmpty()) {
-                    response.setHeader("WWW-Authenticate", "Bearer");
-                    JsonAnswers.write(response, HttpServletResponse.SC_UNAUTHORIZED, JsonAnswers.error(null,
+                    JsonAnswers.unauthorized(response, JsonAnswers.error(null,
                             "UNAUTHORIZED", null, "a query API token is needed: Authorization: Bearer <token>"));
                     return;
                 }

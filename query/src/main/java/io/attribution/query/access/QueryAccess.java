@@ -1,5 +1,6 @@
 package io.attribution.query.access;
 
+import io.attribution.http.BearerToken;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ public final class QueryAccess {
 
     /** Long enough that guessing it is not a plan. */
     static final int MIN_PEER_TOKEN_CHARS = 16;
-    private static final String BEARER = "Bearer ";
 
     private final Optional<QueryTokens> tokens;
     private final Optional<String> peerToken;
@@ -56,7 +56,7 @@ public final class QueryAccess {
         if (tokens.isEmpty()) {
             return Optional.of(AccessScope.all());
         }
-        return presented(request).flatMap(tokens.get()::find).map(QueryTokens.Token::scope);
+        return BearerToken.of(request).flatMap(tokens.get()::find).map(QueryTokens.Token::scope);
     }
 
     /** Whether a forwarded, local-scope question comes from another instance (always, when open). */
@@ -64,21 +64,13 @@ public final class QueryAccess {
         if (peerToken.isEmpty()) {
             return true;
         }
-        return presented(request).map(token -> MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+        return BearerToken.of(request).map(token -> MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
                 peerToken.get().getBytes(StandardCharsets.UTF_8))).orElse(false);
     }
 
     /** The header value an instance sends with the questions it forwards; empty when open. */
     public Optional<String> peerAuthorization() {
-        return peerToken.map(token -> BEARER + token);
+        return peerToken.map(BearerToken::header);
     }
 
-    private static Optional<String> presented(HttpServletRequest request) {
-        String authorization = request.getHeader("Authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Optional.empty();
-        }
-        String token = authorization.substring(BEARER.length()).strip();
-        return token.isEmpty() ? Optional.empty() : Optional.of(token);
-    }
 }
