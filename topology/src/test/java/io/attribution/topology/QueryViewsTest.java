@@ -26,6 +26,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -112,6 +113,69 @@ class QueryViewsTest {
             assertThat(conversion.getPreviousStatus()).isEqualTo(ConversionStatus.PENDING);
         });
         assertThat(ofTxn.getCreatedAt()).containsExactly(Map.entry(sale.getRequestId(), NOW.toEpochMilli()));
+    }
+
+    @Test
+    void aClickIdSentAgainWithAnotherClickTimeGetsASecondFilingAndAnUpdateStaysWithItsConversion() {
+        Instant firstClick = NOW.minusSeconds(60);
+        Instant secondClick = NOW.plusSeconds(30);
+        RawPostback first = postback("click-1", NOW, "txn_id", "o-1", "sale_amount", "80", "status", "pending");
+        topology.postback(first);
+        topology.click(click("click-1", "camp-1", secondClick));
+        RawPostback second = postback("click-1", NOW.plusSeconds(60), "txn_id", "o-2", "sale_amount", "20");
+        topology.postback(second);
+        topology.postback(postback("click-1", NOW.plus(Duration.ofDays(2)), "txn_id", "o-1", "status", "cancelled"));
+
+        // The second click's conversion is filed at its click time, not looked for under the first.
+        List<KeyValue<Long, ClickConversions>> filings = filings(QueryStores.CLICK_CONVERSIONS, "click-1");
+        assertThat(filings).extracting(filing -> filing.key)
+                .containsExactly(firstClick.toEpochMilli(), secondClick.toEpochMilli());
+        assertThat(filings.get(0).value.getConversions())
+                .extracting(AttributedConversion::getConversionId, AttributedConversion::getStatus)
+                .containsExactly(tuple(first.getRequestId(), ConversionStatus.CANCELLED));
+        assertThat(filings.get(1).value.getConversions())
+                .extracting(AttributedConversion::getConversionId, AttributedConversion::getStatus)
+                .containsExactly(tuple(second.getRequestId(), ConversionStatus.APPROVED));
+        // The update found its conversion's creation time: it moved it in the hour it was created.
+        StatsBucket created = stats(StatsKey.of(StatsKey.Dimension.CAMPAIGN, "camp-1", NOW));
+        assertThat(created.getConversions()).containsOnly(Map.entry("PENDING", 0L), Map.entry("CANCELLED", 1L),
+                Map.entry("APPROVED", 1L));
+        assertThat(filings(QueryStores.TXN_CONVERSIONS, "o-1")).singleElement()
+                .satisfies(filing -> assertThat(filing.key).isEqualTo(NOW.toEpochMilli()));
+    }
+
+    @Test
+    void anUpdateOfAConversionFiledUnderAnotherClickTimeIsFoundWhereItIsAndKeepsItsCreationHour() {
+        Instant firstClick = NOW.minusSeconds(60);
+        Instant secondClick = NOW.plusSeconds(30);
+        RawPostback first = postback("click-1", NOW, "txn_id", "o-1", "sale_amount", "80");
+        topology.postback(first);
+        topology.click(click("click-1", "camp-1", secondClick));
+        RawPostback second = postback("click-1", NOW.plusSeconds(60), "txn_id", "o-2", "sale_amount", "20",
+                "status", "pending");
+        topology.postback(second);
+        // As an index written before new conversions were filed at their own click time holds them:
+        // both under the first click's time.
+        WindowStore<String, ClickConversions> store = topology.driver.getWindowStore(QueryStores.CLICK_CONVERSIONS);
+        List<KeyValue<Long, ClickConversions>> filings = filings(QueryStores.CLICK_CONVERSIONS, "click-1");
+        List<AttributedConversion> together = new ArrayList<>(filings.get(0).value.getConversions());
+        together.addAll(filings.get(1).value.getConversions());
+        Map<String, Long> createdAt = new HashMap<>(filings.get(0).value.getCreatedAt());
+        createdAt.putAll(filings.get(1).value.getCreatedAt());
+        store.put("click-1", new ClickConversions(together, createdAt, false), firstClick.toEpochMilli());
+        store.put("click-1", null, secondClick.toEpochMilli());
+
+        topology.postback(postback("click-1", NOW.plus(Duration.ofDays(2)), "txn_id", "o-2", "status", "approved"));
+
+        assertThat(filings(QueryStores.CLICK_CONVERSIONS, "click-1")).singleElement().satisfies(filing -> {
+            assertThat(filing.key).isEqualTo(firstClick.toEpochMilli());
+            assertThat(filing.value.getConversions())
+                    .extracting(AttributedConversion::getConversionId, AttributedConversion::getStatus)
+                    .containsExactly(tuple(first.getRequestId(), ConversionStatus.APPROVED),
+                            tuple(second.getRequestId(), ConversionStatus.APPROVED));
+        });
+        StatsBucket created = stats(StatsKey.of(StatsKey.Dimension.CAMPAIGN, "camp-1", NOW));
+        assertThat(created.getConversions()).containsOnly(Map.entry("PENDING", 0L), Map.entry("APPROVED", 2L));
     }
 
     @Test
@@ -224,6 +288,15 @@ class QueryViewsTest {
         WindowStore<String, ClickConversions> store = topology.driver.getWindowStore(storeName);
         KeyValue<Long, ClickConversions> entry = WindowedStores.latest(store, key).orElseThrow();
         return entry.value;
+    }
+
+    private List<KeyValue<Long, ClickConversions>> filings(String storeName, String key) {
+        WindowStore<String, ClickConversions> store = topology.driver.getWindowStore(storeName);
+        List<KeyValue<Long, ClickConversions>> filings = new ArrayList<>();
+        try (WindowStoreIterator<ClickConversions> oldestFirst = store.fetch(key, 0L, Long.MAX_VALUE)) {
+            oldestFirst.forEachRemaining(filings::add);
+        }
+        return filings;
     }
 
     private PostbackFate fate(String requestId) {

@@ -36,9 +36,9 @@ public final class ClicksEndpoint implements QueryEndpoint {
         }
         if (segments.size() == 2 && segments.get(1).equals(CONVERSIONS)) {
             return Question.forKey(QueryStores.CLICK_CONVERSIONS, QueryStores.VIEWS_TOPIC, clickId,
-                            (streams, partition, activeOnly) -> conversions(LatestInWindowStore.<ClickConversions>find(
-                                    streams, QueryStores.CLICK_CONVERSIONS, clickId, partition, activeOnly)
-                                    .orElse(null)))
+                            (streams, partition, activeOnly) -> ConversionList.of(WindowStoreFilings.<ClickConversions>all(
+                                    streams, QueryStores.CLICK_CONVERSIONS, clickId, partition, activeOnly),
+                                    conversion -> true))
                     .allowingStale(allowStale);
         }
         throw new BadParameter("path", "expected /clicks/{click_id} or /clicks/{click_id}/conversions");
@@ -60,9 +60,5 @@ public final class ClicksEndpoint implements QueryEndpoint {
             body.setAll(ConversionList.concat(byPartition.values()));
         }
         return body;
-    }
-
-    private static JsonNode conversions(ClickConversions conversions) {
-        return conversions == null ? ConversionList.empty() : ConversionList.of(conversions, conversion -> true);
     }
 }

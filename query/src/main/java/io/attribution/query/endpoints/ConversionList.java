@@ -8,6 +8,9 @@ import io.attribution.avro.AttributedConversion;
 import io.attribution.avro.ClickConversions;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -29,10 +32,28 @@ final class ConversionList {
     }
 
     static ObjectNode of(ClickConversions view, Predicate<AttributedConversion> wanted) {
+        return of(List.of(view), wanted);
+    }
+
+    /**
+     * The filings of one key in one partition, oldest first, as one list: a key the view filed
+     * more than once (see topology's ConversionIndex). A conversion in two filings (a view written
+     * before each update went to the filing that holds it) is listed once, at its later filing.
+     */
+    static ObjectNode of(List<ClickConversions> filings, Predicate<AttributedConversion> wanted) {
+        Map<String, AttributedConversion> byId = new LinkedHashMap<>();
+        boolean truncated = false;
+        for (ClickConversions filing : filings) {
+            for (AttributedConversion conversion : filing.getConversions()) {
+                byId.remove(conversion.getConversionId());
+                byId.put(conversion.getConversionId(), conversion);
+            }
+            truncated |= filing.getTruncated();
+        }
         ObjectNode list = empty();
         ArrayNode conversions = (ArrayNode) list.get(CONVERSIONS);
-        view.getConversions().stream().filter(wanted).forEach(conversion -> conversions.add(AvroJson.of(conversion)));
-        if (view.getTruncated()) {
+        byId.values().stream().filter(wanted).forEach(conversion -> conversions.add(AvroJson.of(conversion)));
+        if (truncated) {
             list.put(TRUNCATED, true);
         }
         return list;

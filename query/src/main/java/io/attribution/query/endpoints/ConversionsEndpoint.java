@@ -26,11 +26,10 @@ public final class ConversionsEndpoint implements QueryEndpoint {
         String txnId = RequestParams.text(request, "txn_id")
                 .orElseThrow(() -> new BadParameter("txn_id", "txn_id is required"));
         Optional<String> advertiserId = RequestParams.text(request, "advertiser_id");
-        PartitionReader answerer = (streams, partition, activeOnly) -> LatestInWindowStore.<ClickConversions>find(
-                        streams, QueryStores.TXN_CONVERSIONS, txnId, partition, activeOnly)
-                .<JsonNode>map(conversions -> ConversionList.of(conversions,
-                        c -> advertiserId.isEmpty() || advertiserId.get().equals(c.getAdvertiserId())))
-                .orElseGet(ConversionList::empty);
+        PartitionReader answerer = (streams, partition, activeOnly) -> ConversionList.of(
+                WindowStoreFilings.<ClickConversions>all(streams, QueryStores.TXN_CONVERSIONS, txnId, partition,
+                        activeOnly),
+                c -> advertiserId.isEmpty() || advertiserId.get().equals(c.getAdvertiserId()));
         return Question.allPartitions(QueryStores.TXN_CONVERSIONS, QueryStores.VIEWS_TOPIC, answerer)
                 .allowingStale(RequestParams.flag(request, "allow_stale", false));
     }

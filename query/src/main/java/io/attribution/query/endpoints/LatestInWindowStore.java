@@ -17,7 +17,7 @@ import java.util.Optional;
 final class LatestInWindowStore {
 
     /** Far enough ahead for any clock skew, well short of where millis overflow. */
-    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
     private LatestInWindowStore() {
     }

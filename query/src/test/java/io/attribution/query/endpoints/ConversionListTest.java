@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** A view that dropped older conversions to keep within its bound says so, across partitions too. */
 class ConversionListTest {
@@ -38,6 +39,23 @@ class ConversionListTest {
         JsonNode list = ConversionList.of(view, c -> c.getAdvertiserId().equals("adv-2"));
 
         assertThat(list.get("conversions")).extracting(node -> node.get("click_id").asText()).containsExactly("c-2");
+    }
+
+    @Test
+    void theFilingsOfOneKeyAreListedTogetherEachConversionOnceAtItsLaterFiling() {
+        AttributedConversion pending = AttributedConversion.newBuilder(conversion("c-1", "adv-1"))
+                .setStatus(ConversionStatus.PENDING).build();
+        ClickConversions older = new ClickConversions(List.of(pending, conversion("c-2", "adv-1")), Map.of(), true);
+        ClickConversions newer = new ClickConversions(List.of(conversion("c-1", "adv-1"), conversion("c-3", "adv-1")),
+                Map.of(), false);
+
+        JsonNode list = ConversionList.of(List.of(older, newer), c -> true);
+
+        assertThat(list.get("conversions")).extracting(node -> node.get("click_id").asText(),
+                        node -> node.get("status").asText())
+                .containsExactly(tuple("c-2", "APPROVED"), tuple("c-1", "APPROVED"), tuple("c-3", "APPROVED"));
+        assertThat(list.get("truncated").asBoolean()).isTrue();
+        assertThat(ConversionList.of(List.of(), c -> true).get("conversions")).isEmpty();
     }
 
     private static AttributedConversion conversion(String clickId, String advertiserId) {
