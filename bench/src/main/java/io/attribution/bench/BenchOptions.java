@@ -19,7 +19,8 @@ import java.util.Map;
  * @param warmupRecords     input records (clicks and postbacks) of each contender's first round
  * @param maxRecords        no round is sized above this many input records (the broker's disk)
  * @param postbacksPerClick the ordinary mix: this many postbacks per click, clicks loaded first
- * @param clicksPerPostback the clicks mix ({@code full-clicks}): this many clicks per postback, interleaved
+ * @param clicksPerPostback the clicks mix ({@code decisions-clicks}, {@code views-clicks}, {@code full-clicks}):
+ *                          this many clicks per postback, interleaved
  * @param partitions        partitions of every topic, input and output
  * @param threads           {@code num.stream.threads} of every contender
  * @param roundTimeout      a round that has not caught up by then fails the run
@@ -32,7 +33,7 @@ record BenchOptions(List<String> contenders, int warmupRounds, int rounds, int r
 
     private static Map<String, String> defaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("contenders", "pass-through,stateful,decisions,full,full-clicks");
+        defaults.put("contenders", "pass-through,stateful,decisions,views,decisions-clicks,views-clicks");
         defaults.put("warmupRounds", "2");
         defaults.put("rounds", "3");
         defaults.put("roundSeconds", "20");

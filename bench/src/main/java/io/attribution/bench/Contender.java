@@ -19,9 +19,17 @@ import java.util.Properties;
  * @param clicksMix  whether it gets the clicks mix (many clicks per postback, interleaved) rather than the
  *                   ordinary one (clicks first, then a few postbacks per click)
  * @param outputsPer how many output records a round's input makes there: what marks its decisions done
+ * @param viewsApp   whether what is measured is the views application ({@code AttributionTopology.views})
+ *                   over the outputs {@code topology} (the decisions) made of the round's input, and the
+ *                   round's clicks: the decisions run first, unmeasured, then the views on their own
  */
 record Contender(String name, TopologyFactory topology, List<String> outputs, boolean clicksMix,
-                 OutputsPerInput outputsPer) {
+                 OutputsPerInput outputsPer, boolean viewsApp) {
+
+    Contender(String name, TopologyFactory topology, List<String> outputs, boolean clicksMix,
+              OutputsPerInput outputsPer) {
+        this(name, topology, outputs, clicksMix, outputsPer, false);
+    }
 
     /** Builds a contender's topology for one round. */
     interface TopologyFactory {
@@ -44,8 +52,7 @@ record Contender(String name, TopologyFactory topology, List<String> outputs, bo
             List.of(MinimalStatefulTopology.OUTPUT_TOPIC), false, input -> input.postbacks());
 
     private static final TopologyFactory ATTRIBUTION = (serdes, properties, options) -> AttributionTopology.build(
-            serdes, properties, AttributionSettings.defaults().withInputPartitions(options.partitions()),
-            new DeadLetterProducer(properties));
+            serdes, properties, settings(options), new DeadLetterProducer(properties));
     private static final List<String> DECISIONS =
             List.of(Topics.CONVERSIONS_ATTRIBUTED.name(), Topics.CONVERSIONS_REJECTED.name());
 
@@ -53,10 +60,26 @@ record Contender(String name, TopologyFactory topology, List<String> outputs, bo
      * The decisions application alone ({@code AttributionTopology.decisions}), as the pipeline runs
      * it since the views have an application of their own: one outcome per postback.
      */
-    static final Contender DECISIONS_ONLY = new Contender("decisions", (serdes, properties, options) ->
-            AttributionTopology.decisions(serdes, properties,
-                    AttributionSettings.defaults().withInputPartitions(options.partitions()),
-                    new DeadLetterProducer(properties)), DECISIONS, false, input -> input.postbacks());
+    private static final TopologyFactory DECISIONS_APP = (serdes, properties, options) ->
+            AttributionTopology.decisions(serdes, properties, settings(options), new DeadLetterProducer(properties));
+
+    static final Contender DECISIONS_ONLY = new Contender("decisions", DECISIONS_APP, DECISIONS, false,
+            input -> input.postbacks());
+
+    /** The decisions application on the clicks mix: how many clicks it absorbs while postbacks flow. */
+    static final Contender DECISIONS_CLICKS = new Contender("decisions-clicks", DECISIONS_APP, DECISIONS, true,
+            input -> input.postbacks());
+
+    /**
+     * The views application alone, as the pipeline runs it ({@code topology.role}): the query views
+     * of the decisions' outputs for the round's postbacks, and of its clicks.
+     */
+    static final Contender VIEWS_ONLY = new Contender("views", DECISIONS_APP, DECISIONS, false,
+            input -> input.postbacks(), true);
+
+    /** The views application on the clicks mix: what counting clicks costs the views. */
+    static final Contender VIEWS_CLICKS = new Contender("views-clicks", DECISIONS_APP, DECISIONS, true,
+            input -> input.postbacks(), true);
 
     /** Decisions and views in one application, as before the split: exactly one outcome per postback. */
     static final Contender FULL = new Contender("full", ATTRIBUTION, DECISIONS, false, input -> input.postbacks());
@@ -65,7 +88,13 @@ record Contender(String name, TopologyFactory topology, List<String> outputs, bo
     static final Contender FULL_CLICKS = new Contender("full-clicks", ATTRIBUTION, DECISIONS, true,
             input -> input.postbacks());
 
-    static final List<Contender> ALL = List.of(PASS_THROUGH, STATEFUL, DECISIONS_ONLY, FULL, FULL_CLICKS);
+    static final List<Contender> ALL = List.of(PASS_THROUGH, STATEFUL, DECISIONS_ONLY, VIEWS_ONLY, DECISIONS_CLICKS,
+            VIEWS_CLICKS, FULL, FULL_CLICKS);
+
+    /** The attribution settings of every attribution contender: the defaults, on the bench's partitions. */
+    static AttributionSettings settings(BenchOptions options) {
+        return AttributionSettings.defaults().withInputPartitions(options.partitions());
+    }
 
     static Contender named(String name) {
         return ALL.stream().filter(contender -> contender.name.equals(name)).findFirst()

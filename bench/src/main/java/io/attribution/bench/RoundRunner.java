@@ -1,6 +1,7 @@
 package io.attribution.bench;
 
 import io.attribution.schemas.RecordSerdes;
+import io.attribution.topology.AttributionTopology;
 import io.attribution.topology.StreamsSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -11,6 +12,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
@@ -58,15 +60,47 @@ final class RoundRunner {
                 Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(options.threads())));
         Topology topology = contender.topology().build(serdes, properties, options);
         GroupProgress progress = GroupProgress.startAtEnd(admin, applicationId, topology);
+        if (!contender.viewsApp()) {
+            Duration load = load(input);
+            return measure(contender, round, warmup, input, load, new Application(applicationId, topology,
+                    properties, progress, contender.outputs()));
+        }
+        Properties viewsProperties = StreamsSettings.views(properties, options.threads());
+        String viewsId = viewsProperties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        Topology views = AttributionTopology.views(serdes, viewsProperties, Contender.settings(options));
+        // Before anything is written: the views read this round's decisions and clicks only.
+        GroupProgress viewsProgress = GroupProgress.startAtEnd(admin, viewsId, views);
+        Duration load = load(input);
+        measure(contender, round, warmup, input, load,
+                new Application(applicationId, topology, properties, progress, contender.outputs()));
+        return measure(contender, round, warmup, input, load,
+                new Application(viewsId, views, viewsProperties, viewsProgress, List.of()));
+    }
+
+    /**
+     * One Kafka Streams application of a round.
+     *
+     * @param outputs where it writes one record per input (per {@link Contender#outputsPer}): its
+     *                decisions are done when they are all committed; none for the views
+     */
+    private record Application(String id, Topology topology, Properties properties, GroupProgress progress,
+                               List<String> outputs) {
+    }
+
+    private Duration load(RoundInput input) throws Exception {
         long loadStart = System.nanoTime();
         loader.load(input);
-        Duration load = Duration.ofNanos(System.nanoTime() - loadStart);
-        TopicFootprint before = TopicFootprint.of(admin);
+        return Duration.ofNanos(System.nanoTime() - loadStart);
+    }
 
+    /** Runs {@code app} until it committed everything it reads, and measures what it took. */
+    private RoundResult measure(Contender contender, int round, boolean warmup, RoundInput input, Duration load,
+                                Application app) throws Exception {
+        TopicFootprint before = TopicFootprint.of(admin);
         AtomicLong runningAt = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (OutputCounter outputs = new OutputCounter(bootstrapServers, contender.outputs());
-             KafkaStreams streams = new KafkaStreams(topology, properties)) {
+        try (OutputCounter outputs = new OutputCounter(bootstrapServers, app.outputs());
+             KafkaStreams streams = new KafkaStreams(app.topology(), app.properties())) {
             streams.setStateListener((now, was) -> {
                 if (now == KafkaStreams.State.RUNNING) {
                     runningAt.compareAndSet(0, System.nanoTime());
@@ -78,7 +112,7 @@ final class RoundRunner {
             });
             Runnable healthCheck = () -> {
                 if (failure.get() != null || streams.state() == KafkaStreams.State.ERROR) {
-                    throw new IllegalStateException(contender.name() + " failed in round " + round, failure.get());
+                    throw new IllegalStateException(app.id() + " failed in round " + round, failure.get());
                 }
             };
             long deadline = System.nanoTime() + options.roundTimeout().toNanos();
@@ -86,18 +120,24 @@ final class RoundRunner {
             long brokerCpuAtStart = broker.cpuNanos();
             long startedAt = System.nanoTime();
             streams.start();
-            outputs.awaitTotal(contender.outputsPer().of(input), options.roundTimeout(), healthCheck);
+            outputs.awaitTotal(app.outputs().isEmpty() ? 0 : contender.outputsPer().of(input), options.roundTimeout(),
+                    healthCheck);
             long decidedAt = System.nanoTime();
-            while (!progress.caughtUp()) {
+            while (!app.progress().caughtUp()) {
                 if (System.nanoTime() > deadline) {
-                    throw new TimeoutException(contender.name() + " round " + round + " decided but did not catch up "
-                            + "on " + progress.sources() + " within " + options.roundTimeout().toSeconds() + " s");
+                    throw new TimeoutException(app.id() + " round " + round + " decided but did not catch up "
+                            + "on " + app.progress().sources() + " within " + options.roundTimeout().toSeconds()
+                            + " s");
                 }
                 healthCheck.run();
                 Thread.sleep(CATCH_UP_POLL_MS);
             }
             long doneAt = System.nanoTime();
-            long threadCpu = StreamThreadCpu.nanos(applicationId);
+            if (app.outputs().isEmpty()) {
+                // Nothing to decide (the views): done is when everything it reads is committed.
+                decidedAt = doneAt;
+            }
+            long threadCpu = StreamThreadCpu.nanos(app.id());
             long processCpu = ProcessCpu.nanos() - processCpuAtStart;
             long brokerCpu = broker.cpuNanos() - brokerCpuAtStart;
             double loadAverage = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -111,7 +151,7 @@ final class RoundRunner {
             return new RoundResult(contender, round, warmup, input, load, Duration.ofNanos(doneAt - startedAt),
                     Duration.ofNanos(doneAt - running), Duration.ofNanos(decidedAt - running),
                     Duration.ofNanos(processCpu), Duration.ofNanos(threadCpu), Duration.ofNanos(brokerCpu), written,
-                    outputs.counts(), loadAverage, applicationId);
+                    outputs.counts(), loadAverage, app.id());
         }
     }
 }

@@ -35,6 +35,10 @@ class ViewsStreamsSettingsTest {
                 .isEqualTo("earliest");
         assertThat(views.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(views.get(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG)).isEqualTo(true);
+        // The views never wait for an empty partition; the decisions keep Kafka Streams' default
+        // (wait for a partition that has records on the broker), which reads a click before its postbacks.
+        assertThat(views.getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("-1");
+        assertThat(decisions.getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isNull();
         // The decisions' own settings are left as they were.
         assertThat(decisions.getProperty(INSTANCE_ID)).isEqualTo("topology-eu-1");
         assertThat(decisions.getProperty(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("postback-attribution");
