@@ -31,10 +31,6 @@ final class ConversionList {
         return list;
     }
 
-    static ObjectNode of(ClickConversions view, Predicate<AttributedConversion> wanted) {
-        return of(List.of(view), wanted);
-    }
-
     /**
      * The filings of one key in one partition, oldest first, as one list: a key the view filed
      * more than once (see topology's ConversionIndex). A conversion in two filings (a view written

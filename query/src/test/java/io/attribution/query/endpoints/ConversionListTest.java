@@ -22,8 +22,8 @@ class ConversionListTest {
         ClickConversions whole = new ClickConversions(List.of(conversion("c-1", "adv-1")), Map.of(), false);
         ClickConversions truncated = new ClickConversions(List.of(conversion("c-2", "adv-2")), Map.of(), true);
 
-        JsonNode wholeList = ConversionList.of(whole, c -> true);
-        JsonNode merged = ConversionList.concat(List.of(wholeList, ConversionList.of(truncated, c -> true)));
+        JsonNode wholeList = ConversionList.of(List.of(whole), c -> true);
+        JsonNode merged = ConversionList.concat(List.of(wholeList, ConversionList.of(List.of(truncated), c -> true)));
 
         assertThat(wholeList.has("truncated")).isFalse();
         assertThat(merged.get("truncated").asBoolean()).isTrue();
@@ -36,7 +36,7 @@ class ConversionListTest {
         ClickConversions view = new ClickConversions(List.of(conversion("c-1", "adv-1"), conversion("c-2", "adv-2")),
                 Map.of(), false);
 
-        JsonNode list = ConversionList.of(view, c -> c.getAdvertiserId().equals("adv-2"));
+        JsonNode list = ConversionList.of(List.of(view), c -> c.getAdvertiserId().equals("adv-2"));
 
         assertThat(list.get("conversions")).extracting(node -> node.get("click_id").asText()).containsExactly("c-2");
     }
