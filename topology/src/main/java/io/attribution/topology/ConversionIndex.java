@@ -26,7 +26,8 @@ import java.util.Map;
  * conversions created at other times) and readers merge them ({@code ConversionList}). A status
  * update goes to the filing that holds its conversion, so that it keeps its creation time: it is
  * filed at its conversion's click and creation times, so found by the same point read, and
- * looked for in the other filings only when that read does not hold it.
+ * looked for in the other filings (the newest {@link StateBounds#conversionsPerKey()} of them)
+ * only when that read does not hold it.
  */
 final class ConversionIndex {
 
@@ -82,8 +83,10 @@ final class ConversionIndex {
         if (conversion.getPreviousStatus() == null || holds(there, conversion)) {
             return KeyValue.pair(fileAt, there);
         }
+        // Newest first, and only so far: a hot key (an ALLOW campaign's advertiser sending one txn id
+        // for every order) can have a filing per conversion, and the stream thread must not read them all.
         try (WindowStoreIterator<ClickConversions> filings = store.backwardFetch(key, EARLIEST, LATEST)) {
-            while (filings.hasNext()) {
+            for (int looked = 0; looked < bounds.conversionsPerKey() && filings.hasNext(); looked++) {
                 KeyValue<Long, ClickConversions> filing = filings.next();
                 if (holds(filing.value, conversion)) {
                     return filing;

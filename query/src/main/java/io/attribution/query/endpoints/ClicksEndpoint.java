@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.attribution.avro.Click;
-import io.attribution.avro.ClickConversions;
 import io.attribution.query.protocol.BadParameter;
 import io.attribution.query.routing.Question;
 import io.attribution.topology.QueryStores;
@@ -36,7 +35,7 @@ public final class ClicksEndpoint implements QueryEndpoint {
         }
         if (segments.size() == 2 && segments.get(1).equals(CONVERSIONS)) {
             return Question.forKey(QueryStores.CLICK_CONVERSIONS, QueryStores.VIEWS_TOPIC, clickId,
-                            (streams, partition, activeOnly) -> ConversionList.of(WindowStoreFilings.<ClickConversions>all(
+                            (streams, partition, activeOnly) -> ConversionList.of(ConversionFilings.read(
                                     streams, QueryStores.CLICK_CONVERSIONS, clickId, partition, activeOnly),
                                     conversion -> true))
                     .allowingStale(allowStale);

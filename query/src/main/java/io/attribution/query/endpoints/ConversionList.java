@@ -9,7 +9,6 @@ import io.attribution.avro.ClickConversions;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -32,14 +31,15 @@ final class ConversionList {
     }
 
     /**
-     * The filings of one key in one partition, oldest first, as one list: a key the view filed
-     * more than once (see topology's ConversionIndex). A conversion in two filings (a view written
-     * before each update went to the filing that holds it) is listed once, at its later filing.
+     * The filings of one key in one partition as one list: a key the view filed more than once (see
+     * topology's ConversionIndex). A conversion in two filings (a view written before each update
+     * went to the filing that holds it) is listed once, at its later filing. Truncated when a filing
+     * dropped older conversions, or when older filings were left unread.
      */
-    static ObjectNode of(List<ClickConversions> filings, Predicate<AttributedConversion> wanted) {
+    static ObjectNode of(ConversionFilings filings, Predicate<AttributedConversion> wanted) {
         Map<String, AttributedConversion> byId = new LinkedHashMap<>();
-        boolean truncated = false;
-        for (ClickConversions filing : filings) {
+        boolean truncated = filings.cut();
+        for (ClickConversions filing : filings.oldestFirst()) {
             for (AttributedConversion conversion : filing.getConversions()) {
                 byId.remove(conversion.getConversionId());
                 byId.put(conversion.getConversionId(), conversion);

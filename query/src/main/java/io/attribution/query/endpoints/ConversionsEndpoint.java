@@ -3,7 +3,6 @@ package io.attribution.query.endpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.attribution.avro.ClickConversions;
 import io.attribution.query.protocol.BadParameter;
 import io.attribution.query.routing.PartitionReader;
 import io.attribution.query.routing.Question;
@@ -27,8 +26,7 @@ public final class ConversionsEndpoint implements QueryEndpoint {
                 .orElseThrow(() -> new BadParameter("txn_id", "txn_id is required"));
         Optional<String> advertiserId = RequestParams.text(request, "advertiser_id");
         PartitionReader answerer = (streams, partition, activeOnly) -> ConversionList.of(
-                WindowStoreFilings.<ClickConversions>all(streams, QueryStores.TXN_CONVERSIONS, txnId, partition,
-                        activeOnly),
+                ConversionFilings.read(streams, QueryStores.TXN_CONVERSIONS, txnId, partition, activeOnly),
                 c -> advertiserId.isEmpty() || advertiserId.get().equals(c.getAdvertiserId()));
         return Question.allPartitions(QueryStores.TXN_CONVERSIONS, QueryStores.VIEWS_TOPIC, answerer)
                 .allowingStale(RequestParams.flag(request, "allow_stale", false));

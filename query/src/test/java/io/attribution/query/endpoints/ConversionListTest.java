@@ -22,8 +22,8 @@ class ConversionListTest {
         ClickConversions whole = new ClickConversions(List.of(conversion("c-1", "adv-1")), Map.of(), false);
         ClickConversions truncated = new ClickConversions(List.of(conversion("c-2", "adv-2")), Map.of(), true);
 
-        JsonNode wholeList = ConversionList.of(List.of(whole), c -> true);
-        JsonNode merged = ConversionList.concat(List.of(wholeList, ConversionList.of(List.of(truncated), c -> true)));
+        JsonNode wholeList = ConversionList.of(filings(whole), c -> true);
+        JsonNode merged = ConversionList.concat(List.of(wholeList, ConversionList.of(filings(truncated), c -> true)));
 
         assertThat(wholeList.has("truncated")).isFalse();
         assertThat(merged.get("truncated").asBoolean()).isTrue();
@@ -36,7 +36,7 @@ class ConversionListTest {
         ClickConversions view = new ClickConversions(List.of(conversion("c-1", "adv-1"), conversion("c-2", "adv-2")),
                 Map.of(), false);
 
-        JsonNode list = ConversionList.of(List.of(view), c -> c.getAdvertiserId().equals("adv-2"));
+        JsonNode list = ConversionList.of(filings(view), c -> c.getAdvertiserId().equals("adv-2"));
 
         assertThat(list.get("conversions")).extracting(node -> node.get("click_id").asText()).containsExactly("c-2");
     }
@@ -49,13 +49,27 @@ class ConversionListTest {
         ClickConversions newer = new ClickConversions(List.of(conversion("c-1", "adv-1"), conversion("c-3", "adv-1")),
                 Map.of(), false);
 
-        JsonNode list = ConversionList.of(List.of(older, newer), c -> true);
+        JsonNode list = ConversionList.of(new ConversionFilings(List.of(older, newer), false), c -> true);
 
         assertThat(list.get("conversions")).extracting(node -> node.get("click_id").asText(),
                         node -> node.get("status").asText())
                 .containsExactly(tuple("c-2", "APPROVED"), tuple("c-1", "APPROVED"), tuple("c-3", "APPROVED"));
         assertThat(list.get("truncated").asBoolean()).isTrue();
-        assertThat(ConversionList.of(List.of(), c -> true).get("conversions")).isEmpty();
+        assertThat(ConversionList.of(new ConversionFilings(List.of(), false), c -> true).get("conversions")).isEmpty();
+    }
+
+    @Test
+    void filingsLeftUnreadMakeTheListTruncated() {
+        ClickConversions whole = new ClickConversions(List.of(conversion("c-1", "adv-1")), Map.of(), false);
+
+        JsonNode list = ConversionList.of(new ConversionFilings(List.of(whole), true), c -> true);
+
+        assertThat(list.get("truncated").asBoolean()).isTrue();
+        assertThat(list.get("conversions")).hasSize(1);
+    }
+
+    private static ConversionFilings filings(ClickConversions filing) {
+        return new ConversionFilings(List.of(filing), false);
     }
 
     private static AttributedConversion conversion(String clickId, String advertiserId) {
