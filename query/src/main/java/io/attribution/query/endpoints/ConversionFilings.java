@@ -6,6 +6,7 @@ import io.attribution.query.routing.PartitionUnavailable;
 import io.attribution.topology.StateBounds;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.time.Instant;
@@ -28,23 +29,27 @@ record ConversionFilings(List<ClickConversions> oldestFirst, boolean cut) {
     static ConversionFilings read(KafkaStreams streams, String store, String key, int partition, boolean activeOnly)
             throws PartitionUnavailable {
         return LocalStore.read(streams, store, QueryableStoreTypes.<String, ClickConversions>windowStore(), partition,
-                activeOnly, window -> {
-                    List<ClickConversions> filings = new ArrayList<>();
-                    int conversions = 0;
-                    try (WindowStoreIterator<ClickConversions> newestFirst =
-                                 window.backwardFetch(key, Instant.EPOCH, LatestInWindowStore.LATEST)) {
-                        while (newestFirst.hasNext()) {
-                            if (conversions >= StateBounds.DEFAULT_CONVERSIONS_PER_KEY) {
-                                Collections.reverse(filings);
-                                return new ConversionFilings(filings, true);
-                            }
-                            ClickConversions filing = newestFirst.next().value;
-                            filings.add(filing);
-                            conversions += filing.getConversions().size();
-                        }
-                    }
-                    Collections.reverse(filings);
-                    return new ConversionFilings(filings, false);
-                });
+                activeOnly, window -> newestOf(window, key));
+    }
+
+    /** The newest filings of {@code key}, until they hold the bound's conversions. */
+    static ConversionFilings newestOf(ReadOnlyWindowStore<String, ClickConversions> window, String key) {
+        List<ClickConversions> filings = new ArrayList<>();
+        int conversions = 0;
+        boolean cut = false;
+        try (WindowStoreIterator<ClickConversions> newestFirst =
+                     window.backwardFetch(key, Instant.EPOCH, LatestInWindowStore.LATEST)) {
+            while (newestFirst.hasNext() && !cut) {
+                if (conversions >= StateBounds.DEFAULT_CONVERSIONS_PER_KEY) {
+                    cut = true;
+                } else {
+                    ClickConversions filing = newestFirst.next().value;
+                    filings.add(filing);
+                    conversions += filing.getConversions().size();
+                }
+            }
+        }
+        Collections.reverse(filings);
+        return new ConversionFilings(filings, cut);
     }
 }
