@@ -39,14 +39,14 @@ record ConversionFilings(List<ClickConversions> oldestFirst, boolean cut) {
         boolean cut = false;
         try (WindowStoreIterator<ClickConversions> newestFirst =
                      window.backwardFetch(key, Instant.EPOCH, LatestInWindowStore.LATEST)) {
-            while (newestFirst.hasNext() && !cut) {
+            while (newestFirst.hasNext()) {
                 if (conversions >= StateBounds.DEFAULT_CONVERSIONS_PER_KEY) {
                     cut = true;
-                } else {
-                    ClickConversions filing = newestFirst.next().value;
-                    filings.add(filing);
-                    conversions += filing.getConversions().size();
+                    break;
                 }
+                ClickConversions filing = newestFirst.next().value;
+                filings.add(filing);
+                conversions += filing.getConversions().size();
             }
         }
         Collections.reverse(filings);
