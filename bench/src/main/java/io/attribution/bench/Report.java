@@ -1,5 +1,6 @@
 package io.attribution.bench;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,8 +105,7 @@ final class Report {
         ratio(options, measured, Contender.STATEFUL, Contender.PASS_THROUGH);
         ratio(options, measured, Contender.DECISIONS_ONLY, Contender.STATEFUL);
         ratio(options, measured, Contender.DECISIONS_ONLY, Contender.FULL);
-        if (options.contenders().contains(Contender.FULL.name())
-                && options.contenders().contains(Contender.DECISIONS_ONLY.name())) {
+        if (ran(options, Contender.FULL, Contender.DECISIONS_ONLY)) {
             // The full topology runs decisions and views on the same threads: what it spends over the
             // decisions alone is the views' share.
             double decisions = median(measured, Contender.DECISIONS_ONLY, RoundResult::threadMicrosPerPostback);
@@ -113,44 +113,47 @@ final class Report {
             line("views stream-thread CPU per postback (full - decisions, medians) %.0f us; views / decisions %.3f",
                     full - decisions, (full - decisions) / decisions);
         }
-        if (options.contenders().contains(Contender.VIEWS_ONLY.name())
-                && options.contenders().contains(Contender.DECISIONS_ONLY.name())) {
+        if (ran(options, Contender.VIEWS_ONLY, Contender.DECISIONS_ONLY)) {
             // Measured apart, each application on its own threads, as the pipeline runs them.
-            double ratio = median(measured, Contender.VIEWS_ONLY, RoundResult::threadMicrosPerPostback)
-                    / median(measured, Contender.DECISIONS_ONLY, RoundResult::threadMicrosPerPostback);
+            double ratio = medianRatio(measured, Contender.VIEWS_ONLY, Contender.DECISIONS_ONLY,
+                    RoundResult::threadMicrosPerPostback);
             line("target: stream-thread CPU per postback views / decisions <= %.2f: %.3f, %s", VIEWS_TARGET_RATIO,
                     ratio, ratio <= VIEWS_TARGET_RATIO ? "MET" : "NOT MET");
         }
-        if (options.contenders().contains(Contender.VIEWS_CLICKS.name())
-                && options.contenders().contains(Contender.DECISIONS_CLICKS.name())) {
-            line("on the clicks mix: stream-thread CPU views-clicks / decisions-clicks %.3f",
-                    median(measured, Contender.VIEWS_CLICKS, RoundResult::threadMicrosPerPostback)
-                            / median(measured, Contender.DECISIONS_CLICKS, RoundResult::threadMicrosPerPostback));
+        if (ran(options, Contender.VIEWS_CLICKS, Contender.DECISIONS_CLICKS)) {
+            line("on the clicks mix: stream-thread CPU views-clicks / decisions-clicks %.3f", medianRatio(measured,
+                    Contender.VIEWS_CLICKS, Contender.DECISIONS_CLICKS, RoundResult::threadMicrosPerPostback));
         }
-        if (options.contenders().contains(Contender.DECISIONS_ONLY.name())
-                && options.contenders().contains(Contender.STATEFUL.name())) {
-            double ratio = median(measured, Contender.DECISIONS_ONLY, RoundResult::postbacksPerSecond)
-                    / median(measured, Contender.STATEFUL, RoundResult::postbacksPerSecond);
+        if (ran(options, Contender.DECISIONS_ONLY, Contender.STATEFUL)) {
+            double ratio = medianRatio(measured, Contender.DECISIONS_ONLY, Contender.STATEFUL,
+                    RoundResult::postbacksPerSecond);
             line("target: postbacks/s decisions / stateful >= %.2f: %.3f, %s", TARGET_RATIO, ratio,
                     ratio >= TARGET_RATIO ? "MET" : "NOT MET");
         }
         line("");
     }
 
+    /** Whether the run measured every one of {@code contenders}. */
+    private static boolean ran(BenchOptions options, Contender... contenders) {
+        return Arrays.stream(contenders).allMatch(contender -> options.contenders().contains(contender.name()));
+    }
+
+    /** The median of {@code metric} over {@code over}'s rounds, divided by the median over {@code under}'s. */
+    private static double medianRatio(List<RoundResult> measured, Contender over, Contender under,
+                                      ToDoubleFunction<RoundResult> metric) {
+        return median(measured, over, metric) / median(measured, under, metric);
+    }
+
     private void ratio(BenchOptions options, List<RoundResult> measured, Contender over, Contender under) {
-        if (!options.contenders().contains(over.name()) || !options.contenders().contains(under.name())) {
+        if (!ran(options, over, under)) {
             return;
         }
         line("%-26s postbacks/s %.3f (from start %.3f); stream-thread CPU per postback %.3f, process %.3f",
                 over.name() + " / " + under.name(),
-                median(measured, over, RoundResult::postbacksPerSecond)
-                        / median(measured, under, RoundResult::postbacksPerSecond),
-                median(measured, over, RoundResult::postbacksPerSecondFromStart)
-                        / median(measured, under, RoundResult::postbacksPerSecondFromStart),
-                median(measured, under, RoundResult::threadMicrosPerPostback)
-                        / median(measured, over, RoundResult::threadMicrosPerPostback),
-                median(measured, under, RoundResult::processMicrosPerPostback)
-                        / median(measured, over, RoundResult::processMicrosPerPostback));
+                medianRatio(measured, over, under, RoundResult::postbacksPerSecond),
+                medianRatio(measured, over, under, RoundResult::postbacksPerSecondFromStart),
+                medianRatio(measured, under, over, RoundResult::threadMicrosPerPostback),
+                medianRatio(measured, under, over, RoundResult::processMicrosPerPostback));
     }
 
     /** Per topic, what the last measured round of each contender wrote per postback. */

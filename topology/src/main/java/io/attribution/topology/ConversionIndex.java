@@ -31,9 +31,6 @@ import java.util.Map;
  */
 final class ConversionIndex {
 
-    private static final long EARLIEST = Instant.EPOCH.toEpochMilli();
-    private static final long LATEST = Long.MAX_VALUE;
-
     private final WindowStore<String, ClickConversions> store;
     private final StateBounds bounds;
 
@@ -85,7 +82,7 @@ final class ConversionIndex {
         }
         // Newest first, and only so far: a hot key (an ALLOW campaign's advertiser sending one txn id
         // for every order) can have a filing per conversion, and the stream thread must not read them all.
-        try (WindowStoreIterator<ClickConversions> filings = store.backwardFetch(key, EARLIEST, LATEST)) {
+        try (WindowStoreIterator<ClickConversions> filings = WindowedStores.newestFirst(store, key)) {
             for (int looked = 0; looked < bounds.conversionsPerKey() && filings.hasNext(); looked++) {
                 KeyValue<Long, ClickConversions> filing = filings.next();
                 if (holds(filing.value, conversion)) {
@@ -97,7 +94,7 @@ final class ConversionIndex {
     }
 
     private static boolean holds(ClickConversions filing, AttributedConversion conversion) {
-        return filing != null && (filing.getCreatedAt().containsKey(conversion.getConversionId())
-                || filing.getConversions().stream().anyMatch(c -> c.getConversionId().equals(conversion.getConversionId())));
+        return filing != null && filing.getConversions().stream()
+                .anyMatch(c -> c.getConversionId().equals(conversion.getConversionId()));
     }
 }

@@ -21,11 +21,16 @@ final class WindowedStores {
 
     /** The newest value under {@code key}, with the time it is filed under. */
     static <V> Optional<KeyValue<Long, V>> latest(WindowStore<String, V> store, String key) {
-        // The Instant overload, which only converts to these millis, formats its error messages up
-        // front: a String.format per lookup, a few percent of the topology's time.
-        try (WindowStoreIterator<V> values = store.backwardFetch(key, EARLIEST, LATEST)) {
+        try (WindowStoreIterator<V> values = newestFirst(store, key)) {
             return values.hasNext() ? Optional.of(values.next()) : Optional.empty();
         }
+    }
+
+    /** Every value under {@code key}, newest filing first; the caller closes it. */
+    static <V> WindowStoreIterator<V> newestFirst(WindowStore<String, V> store, String key) {
+        // The Instant overload, which only converts to these millis, formats its error messages up
+        // front: a String.format per lookup, a few percent of the topology's time.
+        return store.backwardFetch(key, EARLIEST, LATEST);
     }
 
     /**
